@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "继续教育公共服务平台 · 系统管理"
+admin.site.site_title = "系统管理"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("register/", views.RegisterGuideView.as_view(), name="register-guide"),
+    path("healthz", views.HealthzView.as_view(), name="healthz"),
+    path("jobs/", views.JobListView.as_view(), name="jobs"),
+    path("jobs/<uuid:pk>/", views.JobDetailView.as_view(), name="job-detail"),
+    path("jobs/<uuid:pk>/progress", views.JobProgressView.as_view(), name="job-progress"),
+    path("jobs/<uuid:pk>/result", views.JobResultView.as_view(), name="job-result"),
+    path("accounts/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+]

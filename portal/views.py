@@ -1,0 +1,84 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views import View
+from django.views.generic import DetailView, ListView, TemplateView
+
+from .health import run_checks
+from .selectors import jobs_visible_to
+
+
+class HomeView(TemplateView):
+    template_name = "portal/home.html"
+
+
+class RegisterGuideView(TemplateView):
+    template_name = "portal/register_guide.html"
+
+
+class HealthzView(View):
+    def get(self, request):
+        healthy, components = run_checks()
+        payload = {"status": "ok" if healthy else "error", "components": components}
+        if not healthy:
+            payload["reasons"] = {
+                name: component.get("error", "不可用")
+                for name, component in components.items()
+                if not component["ok"]
+            }
+        return JsonResponse(
+            payload, status=200 if healthy else 503, json_dumps_params={"ensure_ascii": False}
+        )
+
+
+class JobListView(LoginRequiredMixin, ListView):
+    template_name = "portal/job_list.html"
+    context_object_name = "jobs"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return jobs_visible_to(self.request.user).only(
+            "id", "kind", "status", "done", "total", "created_at", "finished_at"
+        )
+
+
+class JobDetailView(LoginRequiredMixin, DetailView):
+    template_name = "portal/job_detail.html"
+    context_object_name = "job"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(jobs_visible_to(self.request.user), pk=self.kwargs["pk"])
+
+
+def job_payload(job) -> dict:
+    return {
+        "id": str(job.pk),
+        "kind": job.kind_label,
+        "status": job.status,
+        "status_label": job.get_status_display(),
+        "done": job.done,
+        "total": job.total,
+        "percent": job.percent,
+        "finished": job.is_finished,
+        "result": job.result,
+        "error": job.error_report,
+        "result_url": reverse("job-result", args=[job.pk]) if job.result_file else "",
+    }
+
+
+class JobProgressView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        job = get_object_or_404(jobs_visible_to(request.user), pk=pk)
+        response = JsonResponse(job_payload(job), json_dumps_params={"ensure_ascii": False})
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class JobResultView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        job = get_object_or_404(jobs_visible_to(request.user), pk=pk)
+        if not job.result_file:
+            raise Http404("该任务没有结果文件")
+        name = job.result_file.name.rsplit("/", 1)[-1]
+        return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=name)
