@@ -1,0 +1,52 @@
+# Two commands: `make run` sets everything up and serves the portal; `make test` sets up and
+# runs the whole test suite. Both are quick the second time.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup system-packages system-packages-test data lint format ci clean
+
+run: setup
+	@echo "平台地址 / serving on http://$(HOST):$(PORT)/"
+	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+setup: system-packages $(INSTALLED) data
+
+# pytest's exit code 5 (no test collected) is not a failure.
+test: system-packages-test $(INSTALLED) data
+	$(VENV)/bin/pytest; status=$$?; [ $$status -eq 5 ] && status=0; exit $$status
+
+system-packages:
+	@bash scripts/system-packages.sh run
+
+system-packages-test:
+	@bash scripts/system-packages.sh test
+
+# Reinstalled only when pyproject.toml changes.
+$(INSTALLED): pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $(INSTALLED)
+
+# Idempotent: a second run applies nothing and creates nothing.
+data: $(INSTALLED)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+format: $(INSTALLED)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
