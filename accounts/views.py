@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
@@ -11,6 +12,12 @@ class UserLoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["failure_limit"] = settings.LOGIN_FAILURE_LIMIT
+        context["lockout_minutes"] = settings.LOGIN_LOCKOUT_SECONDS // 60
+        return context
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -39,7 +39,7 @@ class JobListView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         return jobs_visible_to(self.request.user).only(
-            "id", "kind", "status", "done", "total", "created_at"
+            "id", "kind", "status", "done", "total", "created_at", "finished_at"
         )
 
 

@@ -1,0 +1,132 @@
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from tests.factories import DEFAULT_PASSWORD
+
+PROJECT_ROOT = settings.BASE_DIR
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "DJANGO_ALLOWED_HOSTS": "portal.example.gov.cn",
+}
+
+
+def run_python(args, **env_overrides):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    env.pop("REDIS_URL", None)
+    env.update({"PYTHONIOENCODING": "utf-8", **PRODUCTION_ENV, **env_overrides})
+    env = {k: v for k, v in env.items() if v is not None}
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
+
+
+def test_session_expires_after_thirty_idle_minutes():
+    assert settings.SESSION_COOKIE_AGE == 1800
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_COOKIE_HTTPONLY is True
+
+
+@pytest.mark.django_db
+def test_every_request_pushes_the_session_expiry_forward(client, user):
+    client.post(
+        reverse("accounts:login"), {"username": user.username, "password": DEFAULT_PASSWORD}
+    )
+    response = client.get(reverse("home"))
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie.value
+    assert int(cookie["max-age"]) == 1800
+
+
+@pytest.mark.django_db
+def test_content_security_policy_forbids_inline_scripts(client):
+    response = client.get(reverse("home"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "unsafe-eval" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+def test_content_security_policy_is_also_on_error_and_json_responses(client):
+    assert "script-src 'self'" in client.get("/no-such-page/")["Content-Security-Policy"]
+    assert "default-src 'self'" in client.get(reverse("healthz"))["Content-Security-Policy"]
+
+
+def test_language_and_time_zone():
+    assert settings.LANGUAGE_CODE == "zh-hans"
+    assert settings.TIME_ZONE == "Asia/Shanghai"
+    assert settings.USE_TZ is True
+
+
+def test_login_lockout_defaults():
+    assert settings.LOGIN_FAILURE_LIMIT == 5
+    assert settings.LOGIN_LOCKOUT_SECONDS == 30 * 60
+
+
+def test_media_is_not_served_by_url():
+    from portal.urls import urlpatterns
+
+    assert not any("media" in str(pattern.pattern) for pattern in urlpatterns)
+
+
+def test_production_settings_pass_check_deploy():
+    result = run_python(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(48),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_harden_the_deployment():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DEBUG, s.ALLOWED_HOSTS, s.CELERY_TASK_ALWAYS_EAGER, s.SESSION_COOKIE_SECURE, "
+        "s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS >= 31536000)"
+    )
+    result = run_python(
+        ["-c", code], DJANGO_SECRET_KEY=secrets.token_urlsafe(48), DJANGO_DEBUG="1"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False ['portal.example.gov.cn'] False True True True True"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "words"),
+    [
+        ({"DJANGO_SECRET_KEY": None}, "DJANGO_SECRET_KEY"),
+        ({"DJANGO_SECRET_KEY": "too-short"}, "至少 50 个字符"),
+        (
+            {"DJANGO_SECRET_KEY": "embedded-default" + "x" * 60},
+            "DJANGO_SECRET_KEY",
+        ),
+        (
+            {"DJANGO_SECRET_KEY": secrets.token_urlsafe(48), "DATABASE_URL": "sqlite:///x.db"},
+            "PostgreSQL",
+        ),
+        ({"DJANGO_SECRET_KEY": secrets.token_urlsafe(48), "REDIS_URL": None}, "REDIS_URL"),
+    ],
+)
+def test_production_settings_refuse_to_start_misconfigured(overrides, words):
+    result = run_python(["-c", "import portal.settings.production"], **overrides)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert words in result.stderr
