@@ -1,8 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.core.exceptions import ValidationError
 
-from .ids import normalize_id_number
+from .selectors import user_lookup_for_identifier
 
 
 class UsernameOrIdNumberBackend(ModelBackend):
@@ -12,14 +11,9 @@ class UsernameOrIdNumberBackend(ModelBackend):
         if username is None or password is None:
             return None
         user_model = get_user_model()
-        identifier = str(username).strip()
-        try:
-            lookup = {"id_number": normalize_id_number(identifier)}
-        except ValidationError:
-            lookup = {"username": identifier}
-        try:
-            user = user_model._default_manager.get(**lookup)
-        except user_model.DoesNotExist:
+        lookup = user_lookup_for_identifier(username)
+        user = user_model._default_manager.filter(**lookup).first()
+        if user is None:
             # Hash anyway so that an unknown account costs the same time as a wrong password.
             user_model().set_password(password)
             return None

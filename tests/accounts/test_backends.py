@@ -18,7 +18,9 @@ def test_id_number_authenticates_in_any_accepted_spelling():
 
 def test_full_width_id_number_authenticates():
     user = UserFactory(id_number="410402198503121232")
-    found = authenticate(None, username="４１０４０２１９８５０３１２１２３２", password=DEFAULT_PASSWORD)
+    found = authenticate(
+        None, username="４１０４０２１９８５０３１２１２３２", password=DEFAULT_PASSWORD
+    )
     assert found == user
 
 

@@ -85,15 +85,33 @@ def test_lockout_after_limit_refuses_even_the_right_password(client, user):
     assert row.ip == "127.0.0.1"
 
 
-def test_lockout_by_id_number_masks_it_in_the_audit_log(client, user):
+def test_lockout_by_id_number_names_the_account_not_the_id_in_the_audit_log(client, user):
     for _ in range(settings.LOGIN_FAILURE_LIMIT):
         login(client, user.id_number.lower(), WRONG_PASSWORD)
     response = login(client, user.id_number)
     assert "已被锁定" in response.content.decode()
     assert logged_in_as(client) is None
     row = AuditLog.objects.get(action="login.locked")
-    assert row.target == user.id_number[:3] + "*" * 11 + user.id_number[-4:]
+    assert row.target == user.username
     assert not AuditLog.objects.filter(target__contains=user.id_number[3:14]).exists()
+
+
+def test_username_and_id_number_share_one_counter(client, user):
+    # Failures by either identifier count against the same account: no second set of tries.
+    for attempt in range(settings.LOGIN_FAILURE_LIMIT):
+        identifier = user.username if attempt % 2 else user.id_number
+        login(client, identifier, WRONG_PASSWORD)
+    assert "已被锁定" in login(client, user.id_number).content.decode()
+    assert "已被锁定" in login(client, user.username).content.decode()
+    assert logged_in_as(client) is None
+
+
+def test_unknown_id_number_is_masked_in_the_audit_log(client, db):
+    unknown = "41010219780101002X"
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        login(client, unknown, WRONG_PASSWORD)
+    row = AuditLog.objects.get(action="login.locked")
+    assert row.target == "410***********002X"
 
 
 def test_lockout_also_answers_for_unknown_accounts(client, db):
@@ -168,7 +186,11 @@ def test_password_change_refuses_a_wrong_old_password(client, user):
     client.force_login(user)
     response = client.post(
         reverse("accounts:password-change"),
-        {"old_password": WRONG_PASSWORD, "new_password1": "Henan@2026x", "new_password2": "Henan@2026x"},
+        {
+            "old_password": WRONG_PASSWORD,
+            "new_password1": "Henan@2026x",
+            "new_password2": "Henan@2026x",
+        },
     )
     assert response.status_code == 200
     user.refresh_from_db()

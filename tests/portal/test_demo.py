@@ -3,6 +3,7 @@ import io
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.urls import reverse
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.ids import is_valid_id_number
@@ -56,7 +57,7 @@ def test_demo_user_logs_in_by_username_and_by_id_number(client):
     for identifier in ("demo", demo.id_number):
         client.logout()
         response = client.post(
-            "/accounts/login/",
+            reverse("accounts:login"),
             {"username": identifier, "password": DEMO_PASSWORD},
             follow=True,
         )

@@ -88,7 +88,9 @@ def test_run_job_leaves_a_finished_job_alone(user):
     assert job.status == Job.Status.DONE
 
 
-def test_failing_handler_marks_the_job_failed(user, failing_kind, django_capture_on_commit_callbacks):
+def test_failing_handler_marks_the_job_failed(
+    user, failing_kind, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         job = job_create(actor=user, kind=failing_kind.key)
     job.refresh_from_db()

@@ -102,9 +102,7 @@ def test_production_settings_harden_the_deployment():
         "print(s.DEBUG, s.ALLOWED_HOSTS, s.CELERY_TASK_ALWAYS_EAGER, s.SESSION_COOKIE_SECURE, "
         "s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS >= 31536000)"
     )
-    result = run_python(
-        ["-c", code], DJANGO_SECRET_KEY=secrets.token_urlsafe(48), DJANGO_DEBUG="1"
-    )
+    result = run_python(["-c", code], DJANGO_SECRET_KEY=secrets.token_urlsafe(48), DJANGO_DEBUG="1")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False ['portal.example.gov.cn'] False True True True True"
 
