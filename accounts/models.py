@@ -35,3 +35,132 @@ class User(AbstractUser):
             self.id_number = normalize_id_number(self.id_number)
         else:
             self.id_number = None
+
+
+class Person(models.Model):
+    """A professional (专业技术人员) registered under a unit.
+
+    The login account (User) carries name, ID number and phone; this row carries what the
+    continuing-education record needs. ``org_path`` is the unit's path, for scoping.
+    """
+
+    class TitleLevel(models.TextChoices):
+        JUNIOR = "junior", "初级"
+        INTERMEDIATE = "intermediate", "中级"
+        ASSOCIATE_SENIOR = "associate_senior", "副高级"
+        SENIOR = "senior", "正高级"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审核"
+        APPROVED = "approved", "已通过"
+        REJECTED = "rejected", "未通过"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    class Gender(models.TextChoices):
+        MALE = "M", "男"
+        FEMALE = "F", "女"
+
+    user = models.OneToOneField(
+        User, verbose_name="账户", on_delete=models.PROTECT, related_name="person"
+    )
+    unit = models.ForeignKey(
+        "orgtree.Org", verbose_name="所在单位", on_delete=models.PROTECT, related_name="persons"
+    )
+    org_path = models.CharField("单位路径", max_length=255, db_index=True)
+    region = models.ForeignKey(
+        "orgtree.Region", verbose_name="所在地区", on_delete=models.PROTECT, related_name="+"
+    )
+    title_level = models.CharField("职称级别", max_length=20, choices=TitleLevel.choices)
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices)
+    birth_date = models.DateField("出生日期")
+    cert_no = models.CharField(
+        "证书管理号", max_length=13, unique=True, null=True, blank=True, default=None
+    )
+    legacy_cert_no = models.CharField("原制式证书管理号", max_length=40, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    reject_reason = models.CharField("未通过原因", max_length=300, blank=True)
+    created_at = models.DateTimeField("申请时间", auto_now_add=True)
+    decided_at = models.DateTimeField("审核时间", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "专业技术人员"
+        verbose_name_plural = "专业技术人员"
+        indexes = [
+            models.Index(fields=["status", "org_path"], name="person_status_path"),
+            models.Index(fields=["unit", "status"], name="person_unit_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.user.display_name
+
+
+class CertificateCounter(models.Model):
+    """The last serial handed out for one 6-digit prefix of 证书管理号 (NUMBERS.md)."""
+
+    prefix = models.CharField("前缀", max_length=6, primary_key=True)
+    last_serial = models.PositiveIntegerField("最后序号", default=0)
+
+    class Meta:
+        verbose_name = "证书管理号计数器"
+        verbose_name_plural = "证书管理号计数器"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}: {self.last_serial}"
+
+
+class PersonTransfer(models.Model):
+    """A move (调动) of a person to another unit, approved by the receiving unit."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待接收"
+        APPROVED = "approved", "已接收"
+        REJECTED = "rejected", "未接收"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    person = models.ForeignKey(
+        Person, verbose_name="人员", on_delete=models.CASCADE, related_name="transfers"
+    )
+    from_unit = models.ForeignKey(
+        "orgtree.Org", verbose_name="原单位", on_delete=models.PROTECT, related_name="+"
+    )
+    from_path = models.CharField("原单位路径", max_length=255, db_index=True)
+    to_unit = models.ForeignKey(
+        "orgtree.Org", verbose_name="调入单位", on_delete=models.PROTECT, related_name="+"
+    )
+    to_path = models.CharField("调入单位路径", max_length=255, db_index=True)
+    reason = models.CharField("调动说明", max_length=300, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    reject_reason = models.CharField("不接收原因", max_length=300, blank=True)
+    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
+    decided_at = models.DateTimeField("办理时间", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name="办理人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "人员调动"
+        verbose_name_plural = "人员调动"
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(status="pending"),
+                name="transfer_one_pending_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.from_unit} → {self.to_unit}"

@@ -1,7 +1,7 @@
-"""The menu in the header. Apps add entries here as their pages arrive; each entry says who sees it.
+"""The menu in the header. Apps register their entries in ``AppConfig.ready()``.
 
-Role-specific entries (unit, department, HRSS admins) test the user's roles; until those roles
-exist only the account entries and staff's system management apply.
+portal cannot import the apps to its right, so each app says which of its pages belong in the
+menu and who sees them (a predicate on the user), with an ``order`` for the position.
 """
 
 from collections.abc import Callable
@@ -15,27 +15,38 @@ class MenuItem:
     label: str
     url_name: str
     visible: Callable[[object], bool]
+    order: int
 
 
-def _anonymous(user) -> bool:
+def anonymous(user) -> bool:
     return not user.is_authenticated
 
 
-def _signed_in(user) -> bool:
+def signed_in(user) -> bool:
     return user.is_authenticated
 
 
-def _staff(user) -> bool:
+def staff(user) -> bool:
     return user.is_authenticated and user.is_staff
 
 
-MENU: list[MenuItem] = [
-    MenuItem("首页", "home", lambda user: True),
-    MenuItem("注册指南", "register-guide", _anonymous),
-    MenuItem("我的任务", "jobs", _signed_in),
-    MenuItem("修改密码", "accounts:password-change", _signed_in),
-    MenuItem("系统管理", "admin:index", _staff),
-]
+MENU: list[MenuItem] = []
+
+
+def register_menu_item(
+    label: str, url_name: str, visible: Callable[[object], bool], *, order: int
+) -> None:
+    if any(item.url_name == url_name for item in MENU):
+        return  # ready() may run twice in some test set-ups
+    MENU.append(MenuItem(label, url_name, visible, order))
+    MENU.sort(key=lambda item: item.order)
+
+
+register_menu_item("首页", "home", lambda user: True, order=0)
+register_menu_item("注册指南", "register-guide", anonymous, order=10)
+register_menu_item("我的任务", "jobs", signed_in, order=80)
+register_menu_item("修改密码", "accounts:password-change", signed_in, order=90)
+register_menu_item("系统管理", "admin:index", staff, order=100)
 
 
 def menu_for(user, current_path: str) -> list[dict]:

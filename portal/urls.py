@@ -15,5 +15,6 @@ urlpatterns = [
     path("jobs/<uuid:pk>/progress", views.JobProgressView.as_view(), name="job-progress"),
     path("jobs/<uuid:pk>/result", views.JobResultView.as_view(), name="job-result"),
     path("accounts/", include("accounts.urls")),
+    path("", include("orgtree.urls")),
     path("admin/", admin.site.urls),
 ]

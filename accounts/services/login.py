@@ -12,8 +12,8 @@ from django.core.cache import cache
 
 from portal.services import audit_record
 
-from .ids import mask_id_number
-from .selectors import user_for_identifier, user_lookup_for_identifier
+from ..ids import mask_id_number
+from ..selectors import user_for_identifier, user_lookup_for_identifier
 
 
 def _subject(identifier: str) -> tuple[str, str]:

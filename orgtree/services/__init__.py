@@ -1,0 +1,18 @@
+"""Every write to the organisation tree. Import the functions from here."""
+
+from .admins import org_admin_add, org_admin_handover, org_admin_remove
+from .registration import org_approve, org_register, org_reject, org_withdraw
+from .tree import org_insert, orgs_bulk_load, tree_lock
+
+__all__ = [
+    "org_admin_add",
+    "org_admin_handover",
+    "org_admin_remove",
+    "org_approve",
+    "org_insert",
+    "org_register",
+    "org_reject",
+    "org_withdraw",
+    "orgs_bulk_load",
+    "tree_lock",
+]

@@ -1,0 +1,194 @@
+"""Top-down registration of departments, units and institutions, and its review."""
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+
+from portal.services import audit_record
+
+from ..codes import normalize_credit_code
+from ..models import Org, OrgAdmin
+from ..selectors import MANAGE_PERMISSION, org_in_scope
+from .tree import org_insert
+
+# Which kinds of org may register under which kinds of parent.
+ALLOWED_PARENTS = {
+    Org.Kind.DEPARTMENT: {Org.Kind.HRSS, Org.Kind.DEPARTMENT},
+    Org.Kind.UNIT: {Org.Kind.HRSS, Org.Kind.DEPARTMENT},
+    Org.Kind.INSTITUTION: {Org.Kind.HRSS},
+}
+FILING_FIELDS = (
+    "name",
+    "gender",
+    "department",
+    "post",
+    "phone",
+    "fax",
+    "email",
+    "postcode",
+    "address",
+)
+
+
+def credit_code_check_free(code: str) -> None:
+    live = [Org.Status.PENDING, Org.Status.APPROVED]
+    if Org.objects.filter(credit_code=code, status__in=live).exists():
+        raise ValidationError(
+            {"credit_code": "该统一社会信用代码已注册（或正在审核），请勿重复注册。"}
+        )
+
+
+def admin_user_create(*, username: str, password: str, filing: dict[str, Any], active: bool):
+    """Creates the login account of an org admin (validated like any password)."""
+    user_model = get_user_model()
+    if user_model.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": "该用户名已被使用，请换一个。"})
+    user = user_model(
+        username=username,
+        name=filing["name"],
+        phone=filing.get("phone", ""),
+        email=filing.get("email", ""),
+        is_active=active,
+    )
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    user.set_password(password)
+    user.full_clean(exclude=["password", "id_number"])
+    user.save()
+    return user
+
+
+@transaction.atomic
+def org_register(
+    *,
+    kind: str,
+    parent: Org,
+    name: str,
+    credit_code: str,
+    industry: str = "",
+    address: str = "",
+    username: str,
+    password: str,
+    filing: dict[str, Any],
+) -> Org:
+    """An org applies to join under ``parent`` with its first admin; it waits for review."""
+    if kind not in ALLOWED_PARENTS:
+        raise ValidationError({"kind": "只能注册主管部门、用人单位或施教机构。"})
+    parent = Org.objects.select_related("region").get(pk=parent.pk)
+    if parent.status != Org.Status.APPROVED:
+        raise ValidationError({"parent": "上级机构尚未通过审核，暂不能在其下注册。"})
+    if parent.kind not in ALLOWED_PARENTS[kind]:
+        raise ValidationError(
+            {"parent": f"{Org.Kind(kind).label}不能注册在{parent.get_kind_display()}下。"}
+        )
+    code = normalize_credit_code(credit_code)
+    credit_code_check_free(code)
+    org = Org(
+        kind=kind,
+        name=name.strip(),
+        credit_code=code,
+        region=parent.region,
+        industry=industry,
+        address=address,
+        status=Org.Status.PENDING,
+    )
+    org.full_clean(exclude=["parent", "path", "lft", "rght", "tree_id", "level"])
+    user = admin_user_create(username=username, password=password, filing=filing, active=False)
+    try:
+        with transaction.atomic():
+            org_insert(org=org, parent=parent)
+    except IntegrityError:  # a concurrent registration took the code between check and insert
+        raise ValidationError(
+            {"credit_code": "该统一社会信用代码已注册（或正在审核），请勿重复注册。"}
+        ) from None
+    admin = OrgAdmin(org=org, user=user, **{f: filing.get(f, "") for f in FILING_FIELDS})
+    admin.full_clean()
+    admin.save()
+    audit_record(
+        actor=user,
+        action="org.register",
+        target=f"org:{org.pk}",
+        org_path=org.path,
+        detail={"name": org.name, "kind": kind, "parent": parent.pk},
+    )
+    return org
+
+
+def _decidable(*, actor, org_id: int) -> Org:
+    """The pending registration an admin may decide: under their scope, not their own org."""
+    org = Org.objects.select_related("parent").filter(pk=org_id).first()
+    if org is None or not org_in_scope(actor, org) or org.parent is None:
+        raise Http404("机构不存在")
+    return org
+
+
+def _decide(*, actor, org_id: int, status: str, reason: str = "") -> Org:
+    org = _decidable(actor=actor, org_id=org_id)
+    now = timezone.now()
+    # Conditional update: if another admin decided first, nothing changes here.
+    updated = Org.objects.filter(pk=org.pk, status=Org.Status.PENDING).update(
+        status=status, reject_reason=reason, decided_at=now, decided_by=actor
+    )
+    if not updated:
+        raise ValidationError(
+            "该注册申请已被处理（%(status)s），无需重复审核。",
+            params={"status": Org.objects.get(pk=org.pk).get_status_display()},
+        )
+    org.refresh_from_db()
+    return org
+
+
+@transaction.atomic
+def org_approve(*, actor, org_id: int) -> Org:
+    org = _decide(actor=actor, org_id=org_id, status=Org.Status.APPROVED)
+    for admin in org.admins.filter(active=True).select_related("user"):
+        admin.user.is_active = True
+        admin.user.save(update_fields=["is_active"])
+        assign_perm(MANAGE_PERMISSION, admin.user, org)
+    audit_record(actor=actor, action="org.approve", target=f"org:{org.pk}", org_path=org.path)
+    return org
+
+
+@transaction.atomic
+def org_reject(*, actor, org_id: int, reason: str) -> Org:
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写不通过的原因。"})
+    org = _decide(actor=actor, org_id=org_id, status=Org.Status.REJECTED, reason=reason.strip())
+    audit_record(
+        actor=actor,
+        action="org.reject",
+        target=f"org:{org.pk}",
+        org_path=org.path,
+        detail={"reason": reason.strip()},
+    )
+    return org
+
+
+@transaction.atomic
+def org_withdraw(*, applicant, org_id: int) -> Org:
+    """The applicant (the org's first admin) withdraws a registration still pending."""
+    org = Org.objects.filter(pk=org_id, admins__user=applicant).first()
+    if org is None:
+        raise Http404("机构不存在")
+    updated = Org.objects.filter(pk=org.pk, status=Org.Status.PENDING).update(
+        status=Org.Status.WITHDRAWN, decided_at=timezone.now()
+    )
+    if not updated:
+        raise ValidationError("该注册申请已审核，不能撤回。")
+    audit_record(
+        actor=None,
+        action="org.withdraw",
+        target=f"org:{org.pk}",
+        org_path=org.path,
+        detail={"applicant": applicant.username},
+    )
+    org.refresh_from_db()
+    return org
