@@ -35,6 +35,7 @@ $(INSTALLED): pyproject.toml
 # Idempotent: a second run applies nothing and creates nothing.
 data: $(INSTALLED)
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_reference
 	$(PY) manage.py load_demo
 
 lint: $(INSTALLED)

@@ -1,24 +1,21 @@
 """The foundation's browser journey: the home page loads, a demo user logs in, sees their name."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 
-from accounts.demo import DEMO_PASSWORD
+from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_demo_user_logs_in_and_sees_their_name(page):
-    call_command("load_demo", stdout=io.StringIO())
+    UserFactory(username="demo", name="张伟")
 
     page.goto("/")
     assert page.locator("h1").first.inner_text() == "河南省专业技术人员继续教育公共服务平台"
     page.get_by_role("link", name="登录平台").click()
 
     page.get_by_label("用户名或身份证号").fill("demo")
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_label("密码").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="登录").click()
 
     assert page.get_by_test_id("user-name").inner_text() == "张伟"
@@ -26,7 +23,7 @@ def test_demo_user_logs_in_and_sees_their_name(page):
 
 
 def test_wrong_password_is_refused_in_chinese(page):
-    call_command("load_demo", stdout=io.StringIO())
+    UserFactory(username="demo", name="张伟")
 
     page.goto("/accounts/login/")
     page.get_by_label("用户名或身份证号").fill("demo")

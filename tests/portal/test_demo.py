@@ -5,52 +5,69 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.urls import reverse
 
-from accounts.demo import DEMO_PASSWORD
+from accounts.demo import DEMO_PASSWORD, ORGS
 from accounts.ids import is_valid_id_number
-from accounts.models import User
-
-pytestmark = pytest.mark.django_db
-
-
-def load_demo() -> str:
-    out = io.StringIO()
-    call_command("load_demo", stdout=out)
-    return out.getvalue()
+from accounts.models import Person, User
+from orgtree.models import Org, OrgAdmin
+from orgtree.selectors import scope_paths
+from portal.models import AuditLog
 
 
-def test_load_demo_creates_admin_and_demo_users():
-    output = load_demo()
+@pytest.fixture(scope="module")
+def demo_db(django_db_setup, django_db_blocker):
+    """The demo data, loaded once for this module (argon2 makes each load take seconds)."""
+    with django_db_blocker.unblock():
+        out = io.StringIO()
+        call_command("load_demo", stdout=out)
+        yield out.getvalue()
+        call_command("flush", "--noinput", verbosity=0)
+
+
+@pytest.fixture
+def output(demo_db, db):
+    return demo_db
+
+
+def test_demo_has_admins_at_every_level_and_professionals(output):
     admin = User.objects.get(username="admin")
     assert admin.is_staff and admin.is_superuser
+    for username in ("hrss_province", "hrss_pds", "hrss_xinhua", "hrss_luohe"):
+        assert scope_paths(User.objects.get(username=username)), username
+    for spec in ORGS:
+        org = Org.objects.get(name=spec.name)
+        assert org.status == "approved" and org.kind == spec.kind
+        assert OrgAdmin.objects.get(org=org, active=True).user.username == spec.admin
+    civil = Org.objects.get(name="平顶山市人民防空办公室")
+    assert civil.parent.kind == "hrss"  # the unit without a department
+    for unit in Org.objects.filter(kind="unit", name__in=[o.name for o in ORGS]):
+        people = Person.objects.filter(unit=unit, status="approved")
+        assert 3 <= people.count() <= 6
+        for person in people.select_related("user"):
+            assert is_valid_id_number(person.user.id_number)
+            assert person.cert_no.startswith(unit.region_id) and len(person.cert_no) == 13
+    assert DEMO_PASSWORD in output and "hrss_province" in output and "unit_pds_hospital1" in output
+
+
+def test_demo_professional_zhang_wei(output):
     demo = User.objects.get(username="demo")
-    assert demo.name == "张伟"
-    assert is_valid_id_number(demo.id_number)
-    assert not demo.is_staff
+    assert demo.name == "张伟" and demo.is_active and not demo.is_staff
     assert demo.password.startswith("argon2")
-    assert DEMO_PASSWORD in output
+    assert demo.person.unit.name == "平顶山市第一人民医院"
+    assert demo.person.cert_no.startswith("410400")
     assert demo.id_number in output
 
 
-def test_load_demo_twice_changes_nothing():
-    load_demo()
-    before = dict(User.objects.values_list("username", "password"))
-    load_demo()
-    assert User.objects.count() == 2
-    assert dict(User.objects.values_list("username", "password")) == before
+def test_load_demo_twice_changes_nothing(output):
+    users = dict(User.objects.values_list("username", "password"))
+    counts = (Org.objects.count(), Person.objects.count(), AuditLog.objects.count())
+
+    call_command("load_demo", stdout=io.StringIO())
+
+    assert dict(User.objects.values_list("username", "password")) == users
+    assert (Org.objects.count(), Person.objects.count(), AuditLog.objects.count()) == counts
 
 
-def test_load_demo_keeps_an_existing_password():
-    load_demo()
-    demo = User.objects.get(username="demo")
-    demo.set_password("Changed@2026")
-    demo.save()
-    load_demo()
-    demo.refresh_from_db()
-    assert demo.check_password("Changed@2026")
-
-
-def test_demo_user_logs_in_by_username_and_by_id_number(client):
-    load_demo()
+def test_demo_user_logs_in_by_username_and_by_id_number(output, client):
     demo = User.objects.get(username="demo")
     assert authenticate(None, username="demo", password=DEMO_PASSWORD) == demo
     assert authenticate(None, username=demo.id_number, password=DEMO_PASSWORD) == demo

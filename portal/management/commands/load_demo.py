@@ -1,16 +1,14 @@
 from django.core.management.base import BaseCommand
 
-from accounts.demo import DEMO_PASSWORD, demo_users_ensure
+from accounts.demo import DEMO_PASSWORD, demo_data_ensure
 
 
 class Command(BaseCommand):
-    help = "Loads the demo data (idempotent) and prints the demo logins."
+    help = "Loads the reference and demo data (idempotent) and prints the demo logins."
 
     def handle(self, *args, **options):
-        accounts = demo_users_ensure()
+        accounts = demo_data_ensure()
         self.stdout.write(f"演示账户（密码均为 {DEMO_PASSWORD}）：")
         for account in accounts:
-            login = account.username
-            if account.id_number:
-                login += f" 或 {account.id_number}"
-            self.stdout.write(f"  {account.role:<24} {account.name:<8} 登录名：{login}")
+            hint = f"  {account.login_hint}" if account.login_hint else ""
+            self.stdout.write(f"  {account.username:<22} {account.name:<4}  {account.role}{hint}")
