@@ -5,3 +5,15 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "账户"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from orgtree.selectors import is_admin
+        from portal.navigation import anonymous, register_menu_item
+
+        from .selectors import has_approved_person
+
+        register_menu_item("专业技术人员注册", "accounts:register", anonymous, order=12)
+        register_menu_item("我的档案", "accounts:me", has_approved_person, order=20)
+        register_menu_item("人员注册审核", "accounts:registrations", is_admin, order=61)
+        register_menu_item("人员目录", "accounts:people", is_admin, order=62)
+        register_menu_item("调动接收", "accounts:transfers", is_admin, order=63)

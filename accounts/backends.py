@@ -5,7 +5,14 @@ from .selectors import user_lookup_for_identifier
 
 
 class UsernameOrIdNumberBackend(ModelBackend):
-    """Logs in with either the username or the 18-digit resident ID number."""
+    """Logs in with either the username or the 18-digit resident ID number.
+
+    ``authenticate`` also returns an *inactive* account whose password is right, so that the
+    login form can tell an applicant the state of their registration (LoginForm refuses it in
+    ``confirm_login_allowed``). Anything else calling ``authenticate`` must check ``is_active``
+    the same way; ``get_user`` still refuses inactive accounts, so a deactivated user's session
+    stays dead.
+    """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None or password is None:
@@ -17,6 +24,6 @@ class UsernameOrIdNumberBackend(ModelBackend):
             # Hash anyway so that an unknown account costs the same time as a wrong password.
             user_model().set_password(password)
             return None
-        if user.check_password(password) and self.user_can_authenticate(user):
+        if user.check_password(password):
             return user
         return None

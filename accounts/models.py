@@ -95,6 +95,8 @@ class Person(models.Model):
         verbose_name_plural = "专业技术人员"
         indexes = [
             models.Index(fields=["status", "org_path"], name="person_status_path"),
+            # The registration queue: pending rows in applied order (keyset-friendly).
+            models.Index(fields=["status", "created_at", "id"], name="person_status_created"),
             models.Index(fields=["unit", "status"], name="person_unit_status"),
         ]
 

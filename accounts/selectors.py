@@ -1,7 +1,13 @@
+from dataclasses import dataclass
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from orgtree.models import OrgAdmin
+from orgtree.selectors import scope_q
+
 from .ids import normalize_id_number
+from .models import Person, PersonTransfer
 
 
 def user_lookup_for_identifier(identifier: str) -> dict[str, str]:
@@ -20,4 +26,105 @@ def user_for_identifier(identifier: str):
         ._default_manager.filter(**user_lookup_for_identifier(identifier))
         .only("pk", "username", "id_number")
         .first()
+    )
+
+
+# --- Professionals and their scope ---------------------------------------------------------------
+
+
+def person_of(user):
+    """The user's approved Person, or None; cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user._approved_person
+    except AttributeError:
+        pass
+    person = (
+        Person.objects.filter(user=user, status=Person.Status.APPROVED)
+        .select_related("unit", "region__parent")
+        .first()
+    )
+    user._approved_person = person
+    return person
+
+
+def has_approved_person(user) -> bool:
+    return person_of(user) is not None
+
+
+def persons_visible_to(user):
+    """People whose unit lies in the user's scope (any status)."""
+    return Person.objects.filter(scope_q(user, "org_path"))
+
+
+def registrations_pending_for(user):
+    """Registrations of professionals waiting for this admin, oldest first."""
+    return (
+        persons_visible_to(user)
+        .filter(status=Person.Status.PENDING)
+        .select_related("user", "unit")
+        .order_by("created_at", "pk")
+    )
+
+
+def transfers_incoming_for(user):
+    """Transfers whose destination unit lies in the user's scope (the receiving side)."""
+    return PersonTransfer.objects.filter(scope_q(user, "to_path"))
+
+
+# --- Registration status shown at login ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegistrationStatus:
+    """Why an account with the right password is still inactive: its registration's state."""
+
+    kind: str  # "person" or "org"
+    object_id: int
+    status: str  # pending / rejected / withdrawn
+    reviewer: str  # the unit (person) or parent org (org) whose admin decides
+    reason: str = ""
+
+    @property
+    def message(self) -> str:
+        if self.status == "pending":
+            return f"您的注册申请正在等待“{self.reviewer}”管理员审核，审核通过后即可登录。"
+        if self.status == "rejected":
+            reason = self.reason.rstrip("。.；; ") or "未说明"
+            return f"您的注册申请未通过审核，原因：{reason}。可以重新注册。"
+        return "您已撤回注册申请，可以重新注册。"
+
+
+REGISTRATION_STATES = ("pending", "rejected", "withdrawn")
+
+
+def registration_status_of(user) -> RegistrationStatus | None:
+    """The state of the registration that keeps ``user`` inactive, or None (plain inactive)."""
+    person = Person.objects.filter(user=user).select_related("unit").first()
+    if person is not None:
+        if person.status not in REGISTRATION_STATES:
+            return None
+        return RegistrationStatus(
+            kind="person",
+            object_id=person.pk,
+            status=person.status,
+            reviewer=person.unit.name,
+            reason=person.reject_reason,
+        )
+    role = (
+        OrgAdmin.objects.filter(user=user, org__status__in=REGISTRATION_STATES)
+        .select_related("org__parent")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if role is None:
+        return None
+    org = role.org
+    return RegistrationStatus(
+        kind="org",
+        object_id=org.pk,
+        status=org.status,
+        reviewer=org.parent.name if org.parent_id else org.name,
+        reason=org.reject_reason,
     )

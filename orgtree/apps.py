@@ -5,3 +5,13 @@ class OrgtreeConfig(AppConfig):
     name = "orgtree"
     verbose_name = "组织机构"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from portal.navigation import anonymous, register_menu_item
+
+        from .selectors import is_admin
+
+        register_menu_item("单位注册", "orgtree:register", anonymous, order=40)
+        register_menu_item("机构注册审核", "orgtree:registrations", is_admin, order=45)
+        register_menu_item("机构目录", "orgtree:directory", is_admin, order=50)
+        register_menu_item("审计日志", "orgtree:audit", is_admin, order=60)

@@ -6,10 +6,10 @@ orgs they administer. Their scope is those orgs' materialised paths; any row car
 detail, export, query and download filters through :func:`scope_q` / :func:`orgs_visible_to`.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from guardian.shortcuts import get_objects_for_user
 
-from .models import Org, Region
+from .models import Org, OrgAdmin, Region
 
 MANAGE_PERMISSION = "orgtree.manage_org"
 
@@ -97,3 +97,104 @@ def units_for_registration(region: Region | None, search: str = "") -> QuerySet[
     if search:
         qs = qs.filter(name__icontains=search.strip())
     return qs.select_related("region", "parent").order_by("name")
+
+
+# --- Pages of the orgtree app (registration queue, directory, admins, audit) -------------------
+
+
+def registrations_decided_for(user) -> QuerySet[Org]:
+    """Registrations under the user's orgs that have been decided (or withdrawn), newest first."""
+    own = [org.pk for org in admin_orgs(user)]
+    return (
+        orgs_visible_to(user)
+        .filter(decided_at__isnull=False)
+        .exclude(pk__in=own)
+        .select_related("parent", "decided_by")
+        .order_by("-decided_at", "-pk")
+    )
+
+
+def org_admins_visible_to(user) -> QuerySet[OrgAdmin]:
+    """Active admins of the orgs in the user's scope."""
+    return OrgAdmin.objects.filter(scope_q(user, "org__path"), active=True).select_related(
+        "org", "user"
+    )
+
+
+def audit_visible_to(user):
+    """Audit rows of the user's subtrees; rows without an org path belong to no admin's scope."""
+    from portal.models import AuditLog
+
+    return AuditLog.objects.filter(scope_q(user, "org_path")).exclude(org_path="")
+
+
+def person_counts(org: Org, children: list[Org]) -> dict[int, tuple[int, int]]:
+    """(approved, pending) people in the subtree of ``org`` and of each child, in one query."""
+    from accounts.models import Person
+
+    nodes = [org, *children]
+    approved, pending = Person.Status.APPROVED, Person.Status.PENDING
+    aggregates = {}
+    for node in nodes:
+        under = Q(org_path__startswith=node.path)
+        aggregates[f"a{node.pk}"] = Count("pk", filter=under & Q(status=approved))
+        aggregates[f"p{node.pk}"] = Count("pk", filter=under & Q(status=pending))
+    totals = Person.objects.filter(
+        org_path__startswith=org.path, status__in=[approved, pending]
+    ).aggregate(**aggregates)
+    return {node.pk: (totals[f"a{node.pk}"], totals[f"p{node.pk}"]) for node in nodes}
+
+
+def registration_cities() -> QuerySet[Region]:
+    """The first choice of the registration page: the province (省直) and its cities."""
+    return Region.objects.filter(level__in=[Region.Level.PROVINCE, Region.Level.CITY]).order_by(
+        "code"
+    )
+
+
+def registration_counties(city: Region) -> QuerySet[Region]:
+    """Counties and functional zones of a city (empty for the province itself)."""
+    if city.level != Region.Level.CITY:
+        return Region.objects.none()
+    return Region.objects.filter(
+        parent=city, level__in=[Region.Level.COUNTY, Region.Level.ZONE]
+    ).order_by("code")
+
+
+def directory_nodes(user, depth: int = 2) -> list[tuple[Org, int]]:
+    """The user's scope roots and the offices and departments below them, ``depth`` levels deep.
+
+    Returns (org, depth below its root) in display order (depth first; departments before the
+    offices below, by name), with ``child_count`` annotated. Units and institutions are reached
+    from an org's page, so the directory stays small at any scale.
+    """
+    roots = [org for org in admin_orgs(user) if org.path in scope_paths(user)]
+    if not roots:
+        return []
+    q = Q(pk__in=[])
+    for root in roots:
+        q |= Q(
+            path__startswith=root.path,
+            level__lte=root.level + depth,
+            kind__in=[Org.Kind.HRSS, Org.Kind.DEPARTMENT],
+        ) | Q(pk=root.pk)
+    nodes = list(
+        Org.objects.filter(q).annotate(child_count=Count("children")).select_related("region")
+    )
+    children: dict[int | None, list[Org]] = {}
+    for node in nodes:
+        children.setdefault(node.parent_id, []).append(node)
+    for siblings in children.values():
+        # Departments of an office first, then the offices below it, each by name.
+        siblings.sort(key=lambda org: (org.kind != Org.Kind.DEPARTMENT, org.name))
+    result: list[tuple[Org, int]] = []
+
+    def walk(node: Org, below_root: int) -> None:
+        result.append((node, below_root))
+        for child in children.get(node.pk, []):
+            walk(child, below_root + 1)
+
+    by_pk = {node.pk: node for node in nodes}
+    for root in sorted(roots, key=lambda org: (org.tree_id, org.lft)):
+        walk(by_pk[root.pk], 0)
+    return result

@@ -1,5 +1,32 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "orgtree"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("orgs/register/", views.OrgRegisterView.as_view(), name="register"),
+    path("orgs/register/done/", views.OrgRegisterDoneView.as_view(), name="register-done"),
+    path("orgs/registrations/", views.OrgRegistrationListView.as_view(), name="registrations"),
+    path(
+        "orgs/registrations/<int:pk>/approve/",
+        views.OrgRegistrationApproveView.as_view(),
+        name="registration-approve",
+    ),
+    path(
+        "orgs/registrations/<int:pk>/reject/",
+        views.OrgRegistrationRejectView.as_view(),
+        name="registration-reject",
+    ),
+    path("orgs/", views.OrgDirectoryView.as_view(), name="directory"),
+    path("orgs/<int:pk>/", views.OrgDetailView.as_view(), name="org-detail"),
+    path("orgs/<int:pk>/filing/", views.OrgFilingView.as_view(), name="filing"),
+    path("orgs/<int:pk>/admins/add/", views.OrgAdminAddView.as_view(), name="admin-add"),
+    path(
+        "orgs/admins/<int:pk>/handover/",
+        views.OrgAdminHandoverView.as_view(),
+        name="admin-handover",
+    ),
+    path("orgs/admins/<int:pk>/remove/", views.OrgAdminRemoveView.as_view(), name="admin-remove"),
+    path("audit/", views.AuditLogListView.as_view(), name="audit"),
+]

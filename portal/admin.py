@@ -3,16 +3,10 @@ from django.contrib import admin
 from .models import AuditLog, Job
 
 
-@admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "action", "actor", "target", "org_path", "ip")
-    list_filter = ("action",)
-    search_fields = ("target", "org_path", "actor__username")
-    list_select_related = ("actor",)
-    date_hierarchy = "created_at"
+class ReadOnlyAdminMixin:
+    """Rows that only services write (audit, counters, history): shown, never edited here."""
 
-    # The audit trail is append-only, also for superusers.
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -20,6 +14,17 @@ class AuditLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The audit trail is append-only, also for superusers."""
+
+    list_display = ("created_at", "action", "actor", "target", "org_path", "ip")
+    list_filter = ("action",)
+    search_fields = ("target", "org_path", "actor__username")
+    list_select_related = ("actor",)
+    date_hierarchy = "created_at"
 
 
 @admin.register(Job)

@@ -50,10 +50,18 @@ register_menu_item("系统管理", "admin:index", staff, order=100)
 
 
 def menu_for(user, current_path: str) -> list[dict]:
-    items = []
-    for item in MENU:
-        if item.visible(user):
-            url = reverse(item.url_name)
-            active = current_path == url if url == "/" else current_path.startswith(url)
-            items.append({"label": item.label, "url": url, "active": active})
+    items = [
+        {"label": item.label, "url": reverse(item.url_name), "active": False}
+        for item in MENU
+        if item.visible(user)
+    ]
+    # Highlight only the most specific entry: /orgs/registrations/ is not also /orgs/.
+    matches = [
+        entry
+        for entry in items
+        if current_path == entry["url"]
+        or (entry["url"] != "/" and current_path.startswith(entry["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda entry: len(entry["url"]))["active"] = True
     return items

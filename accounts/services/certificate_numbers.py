@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from ..models import CertificateCounter
+from ..models import CertificateCounter, Person
 
 SERIAL_DIGITS = 7
 
@@ -25,8 +25,14 @@ def cert_no_allocate(*, region_code: str) -> str:
         [CertificateCounter(prefix=prefix)], ignore_conflicts=True
     )
     counter = CertificateCounter.objects.select_for_update().get(prefix=prefix)
-    counter.last_serial += 1
-    if counter.last_serial >= 10**SERIAL_DIGITS:
-        raise ValidationError("地区 %(prefix)s 的证书管理号已用完。", params={"prefix": prefix})
+    while True:
+        counter.last_serial += 1
+        if counter.last_serial >= 10**SERIAL_DIGITS:
+            raise ValidationError("地区 %(prefix)s 的证书管理号已用完。", params={"prefix": prefix})
+        number = f"{prefix}{counter.last_serial:0{SERIAL_DIGITS}d}"
+        # A number loaded with imported records (the counter not moved past it) is skipped,
+        # never handed out twice.
+        if not Person.objects.filter(cert_no=number).exists():
+            break
     counter.save(update_fields=["last_serial"])
-    return f"{prefix}{counter.last_serial:0{SERIAL_DIGITS}d}"
+    return number

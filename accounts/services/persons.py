@@ -12,6 +12,7 @@ from portal.services import audit_record
 
 from ..ids import birth_date_of, gender_of, normalize_id_number
 from ..models import Person, User
+from ..phones import normalize_mobile
 from .certificate_numbers import cert_no_allocate
 
 REAPPLY_STATUSES = {Person.Status.REJECTED, Person.Status.WITHDRAWN}
@@ -43,6 +44,13 @@ def person_register(
         number = normalize_id_number(id_number)
     except ValidationError as exc:
         raise ValidationError({"id_number": exc.messages}) from None
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "请输入姓名。"})
+    try:
+        phone = normalize_mobile(phone)
+    except ValidationError as exc:
+        raise ValidationError({"phone": exc.messages}) from None
     if not Region.objects.filter(pk=region_code).exists():
         raise ValidationError({"region": "请选择所在地区。"})
     unit = _unit_for_registration(unit_id=unit_id, region_code=region_code)
@@ -57,8 +65,8 @@ def person_register(
         if User.objects.filter(username=number).exists():
             raise ValidationError({"id_number": "该身份证号已注册，请直接登录。"})
         user = User(username=number, id_number=number)
-    user.name = name.strip()
-    user.phone = phone.strip()
+    user.name = name
+    user.phone = phone
     user.is_active = False
     try:
         validate_password(password, user)

@@ -89,7 +89,10 @@ def org_register(
         raise ValidationError(
             {"parent": f"{Org.Kind(kind).label}不能注册在{parent.get_kind_display()}下。"}
         )
-    code = normalize_credit_code(credit_code)
+    try:
+        code = normalize_credit_code(credit_code)
+    except ValidationError as exc:
+        raise ValidationError({"credit_code": exc.messages}) from None
     credit_code_check_free(code)
     org = Org(
         kind=kind,
@@ -126,6 +129,8 @@ def _decidable(*, actor, org_id: int) -> Org:
     """The pending registration an admin may decide: under their scope, not their own org."""
     org = Org.objects.select_related("parent").filter(pk=org_id).first()
     if org is None or not org_in_scope(actor, org) or org.parent is None:
+        raise Http404("机构不存在")
+    if org.admins.filter(user=actor).exists():
         raise Http404("机构不存在")
     return org
 

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import authenticate
 
+from accounts.backends import UsernameOrIdNumberBackend
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,9 +35,24 @@ def test_unknown_account_is_refused(db):
     assert authenticate(None, username="410402198503121232", password=DEFAULT_PASSWORD) is None
 
 
-def test_inactive_user_is_refused():
+def test_inactive_user_with_the_right_password_is_returned_for_the_login_form_to_explain():
+    # LoginForm.confirm_login_allowed refuses it with the state of the registration.
     user = UserFactory(is_active=False)
-    assert authenticate(None, username=user.username, password=DEFAULT_PASSWORD) is None
+    found = authenticate(None, username=user.username, password=DEFAULT_PASSWORD)
+    assert found == user
+    assert not found.is_active
+
+
+def test_inactive_user_with_a_wrong_password_is_refused():
+    user = UserFactory(is_active=False)
+    assert authenticate(None, username=user.username, password="Wrong@2026pass") is None
+
+
+def test_sessions_of_inactive_users_stay_dead():
+    user = UserFactory(is_active=False)
+    backend = UsernameOrIdNumberBackend()
+    assert backend.get_user(user.pk) is None
+    assert not backend.user_can_authenticate(user)
 
 
 def test_missing_credentials_are_refused(user):

@@ -65,7 +65,7 @@ def test_register_guide_page(client):
 
 def test_navigation_for_anonymous_visitors(client):
     labels = nav_labels(client.get(reverse("home")))
-    assert labels == ["首页", "注册指南"]
+    assert labels == ["首页", "注册指南", "专业技术人员注册", "单位注册"]
 
 
 def test_navigation_for_signed_in_users(client, user):

@@ -1,11 +1,16 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.urls import reverse_lazy
+from django.views import View
 
+from portal.http import client_ip
 from portal.services import audit_record
 
-from .forms import LoginForm, client_ip
+from ..forms import LoginForm
+from ..services import registration_withdraw
 
 
 class UserLoginView(auth_views.LoginView):
@@ -46,3 +51,16 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         )
         messages.success(self.request, "密码已修改。")
         return response
+
+
+class RegistrationWithdrawView(View):
+    """Withdraws a pending registration with the token the login page handed out."""
+
+    def post(self, request):
+        try:
+            status = registration_withdraw(token=request.POST.get("token", ""))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("accounts:login")
+        messages.success(request, "您已撤回注册申请。如需注册到其他单位，可以重新注册。")
+        return redirect("accounts:register" if status.kind == "person" else "register-guide")

@@ -1,0 +1,14 @@
+from django.contrib.auth.mixins import UserPassesTestMixin
+
+from .selectors import is_admin
+
+
+class OrgAdminRequiredMixin(UserPassesTestMixin):
+    """Pages for org admins: anonymous users go to the login page, anyone else gets 403.
+
+    Which rows an admin sees is the scoping selectors' business, so an object outside their
+    subtrees answers 404 exactly like a missing one.
+    """
+
+    def test_func(self) -> bool:
+        return is_admin(self.request.user)
