@@ -11,9 +11,9 @@ from django.db import transaction
 
 from orgtree.codes import credit_code_check_character
 from orgtree.models import Org
-from orgtree.reference import reference_load
 from orgtree.services import org_approve, org_register
 from orgtree.services.bootstrap import org_admin_bootstrap
+from portal.reference import reference_load_all
 
 from .ids import with_check_character
 from .models import Person, User
@@ -294,7 +294,7 @@ def superuser_ensure() -> None:
 
 @transaction.atomic
 def demo_data_ensure() -> list[DemoAccount]:
-    reference_load()
+    reference_load_all()
     superuser_ensure()
     hrss_admins_ensure()
     orgs = orgs_ensure()

@@ -5,3 +5,20 @@ class CreditsConfig(AppConfig):
     name = "credits"
     verbose_name = "学时"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from portal.reference import register_reference_loader
+
+        from .reference import requirements_load
+
+        register_reference_loader("credits", requirements_load)
+
+        from accounts.selectors import has_approved_person
+        from portal.navigation import register_menu_item
+
+        register_menu_item("我的学时", "credits:overview", has_approved_person, order=21)
+        register_menu_item("学时申报记录", "credits:declarations", has_approved_person, order=22)
+
+        from .views.requirements import register_requirement_menu
+
+        register_requirement_menu()

@@ -8,8 +8,12 @@ class OrgtreeConfig(AppConfig):
 
     def ready(self) -> None:
         from portal.navigation import anonymous, register_menu_item
+        from portal.reference import register_reference_loader
 
+        from .reference import reference_load
         from .selectors import is_admin
+
+        register_reference_loader("orgtree", reference_load)
 
         register_menu_item("单位注册", "orgtree:register", anonymous, order=40)
         register_menu_item("机构注册审核", "orgtree:registrations", is_admin, order=45)

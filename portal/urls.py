@@ -16,5 +16,6 @@ urlpatterns = [
     path("jobs/<uuid:pk>/result", views.JobResultView.as_view(), name="job-result"),
     path("accounts/", include("accounts.urls")),
     path("", include("orgtree.urls")),
+    path("", include("credits.urls")),
     path("admin/", admin.site.urls),
 ]

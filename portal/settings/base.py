@@ -33,6 +33,10 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# Reverse proxies whose X-Forwarded-For is believed (rate limits and audit need client IPs).
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
+HOURS_COMPUTE_RATE_LIMIT = int(os.environ.get("HOURS_COMPUTE_RATE_LIMIT", "120"))  # per IP/min
+
 # Where the QR codes of certificates point; the verification host as users reach it.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_ID = 1

@@ -1,0 +1,231 @@
+"""Forms of the professional's pages: declarations, their parameters, evidence, exemptions.
+
+Parameter fields: the rules parameter ``<name>`` of a category is the form field ``p_<name>``
+(``p_days``, ``p_presented_paper``, ``p_rank``, ``p_words_10k``, ``p_hours``, ``p_courses``,
+``p_months``, ``p_organizer_level``), so a category's fields never clash with the declaration's
+own (``year``, ``title``, ...), and a service error keyed by a parameter name (``{"days": ...}``)
+is shown at ``p_days``. The declaration page renders every category's parameters in its own
+``<fieldset>``; only the chosen one is enabled, so only its ``p_*`` fields are posted.
+"""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from .models import Exemption, ReviewStatus
+from .rules import Category, Param, Subject, categories_for
+from .rules.values import as_json_number
+from .services.records import FIRST_YEAR
+
+PARAM_PREFIX = "p_"
+INTEGER = re.compile(r"^[+-]?\d+$")
+
+
+def param_field_name(name: str) -> str:
+    return f"{PARAM_PREFIX}{name}"
+
+
+def year_choices() -> list[tuple[int, str]]:
+    """The years one may declare for, newest first (the 管理办法's e-records begin in 2013)."""
+    return [(year, f"{year} 年度") for year in range(timezone.localdate().year, FIRST_YEAR - 1, -1)]
+
+
+def category_title(category: Category) -> str:
+    """The article, then the label: 第七条（四）参加国家部委举办的学术活动."""
+    return f"{category.article}{category.label}"
+
+
+def category_choices() -> list:
+    """The categories grouped by subject, in the order of the regulation."""
+    return [("", "请选择学时类别")] + [
+        (subject.label, [(c.code, category_title(c)) for c in categories_for(subject.value)])
+        for subject in Subject
+    ]
+
+
+def date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class DeclarationForm(forms.Form):
+    """The declaration's own fields; its parameters are in :class:`DeclarationParamsForm`."""
+
+    year = forms.TypedChoiceField(label="年度", coerce=int, choices=year_choices)
+    category = forms.ChoiceField(label="学时类别", choices=category_choices)
+    title = forms.CharField(
+        label="项目名称",
+        max_length=200,
+        help_text="培训班、会议、课题、论文、著作、专利、考试等的名称。",
+    )
+    organiser = forms.CharField(label="主办（发表、授予）单位", max_length=200, required=False)
+    start_date = forms.DateField(label="开始日期", required=False, widget=date_input())
+    end_date = forms.DateField(label="结束日期", required=False, widget=date_input())
+    description = forms.CharField(
+        label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def data_for_service(self, params: dict) -> dict:
+        data = self.cleaned_data
+        return {
+            "year": data["year"],
+            "category": data["category"],
+            "params": params,
+            "title": data["title"],
+            "organiser": data["organiser"],
+            "start_date": data["start_date"],
+            "end_date": data["end_date"],
+            "description": data["description"],
+        }
+
+
+def _param_field(param: Param) -> forms.Field:
+    label = f"{param.label}（{param.unit}）" if param.unit and param.kind != "bool" else param.label
+    common = {"label": label, "required": False, "help_text": param.help}
+    if param.kind == "bool":
+        return forms.BooleanField(**common)
+    if param.kind == "choice":
+        return forms.ChoiceField(choices=[("", "请选择"), *param.choices], **common)
+    attrs = {"step": "1" if param.kind == "int" else str(Decimal(1).scaleb(-param.decimals))}
+    attrs["inputmode"] = "numeric" if param.kind == "int" else "decimal"
+    if param.min is not None:
+        attrs["min"] = str(param.min)
+    if param.max is not None:
+        attrs["max"] = str(param.max)
+    # A text value, not IntegerField/DecimalField: the rules engine is the one judge of a value
+    # and its messages are the ones shown (the same as in the live computation).
+    return forms.CharField(widget=forms.NumberInput(attrs=attrs), max_length=30, **common)
+
+
+class DeclarationParamsForm(forms.Form):
+    """The parameters of one category, named ``p_<parameter>``."""
+
+    def __init__(self, category: Category, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{category.code}_%s")
+        super().__init__(*args, **kwargs)
+        self.category = category
+        for param in category.params:
+            field = _param_field(param)
+            field.widget.attrs["data-param"] = param.name
+            if param.required:
+                field.widget.attrs["required"] = True
+            self.fields[param_field_name(param.name)] = field
+
+    @classmethod
+    def initial_from(cls, params: dict) -> dict:
+        return {param_field_name(name): value for name, value in (params or {}).items()}
+
+    def params(self) -> dict:
+        """The values as the rules read them; what cannot be read is passed on as typed, so
+        that the rules engine names the problem."""
+        values: dict = {}
+        for param in self.category.params:
+            raw = self.cleaned_data.get(param_field_name(param.name))
+            if param.kind == "bool":
+                values[param.name] = bool(raw)
+                continue
+            text = (raw or "").strip()
+            if not text:
+                continue
+            values[param.name] = _typed(param, text)
+        return values
+
+
+def _typed(param: Param, text: str):
+    if param.kind == "int" and INTEGER.match(text):
+        return int(text)
+    if param.kind == "number":
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            return text
+        if number.is_finite():
+            return as_json_number(number)
+    return text
+
+
+def service_errors_add(exc: ValidationError, form: forms.Form, *others: forms.Form) -> None:
+    """Puts a service's error at its field: a declaration field, a parameter (``days`` ->
+    ``p_days``), or on top of the form when it names no field."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for name, errors in exc.error_dict.items():
+        if name in form.fields:
+            form.add_error(name, errors)
+            continue
+        target = next((other for other in others if param_field_name(name) in other.fields), None)
+        if target is not None:
+            target.add_error(param_field_name(name), errors)
+        else:
+            form.add_error(None, errors)
+
+
+class DeclarationFilterForm(forms.Form):
+    year = forms.TypedChoiceField(
+        label="年度",
+        coerce=int,
+        required=False,
+        choices=lambda: [("", "全部年度"), *year_choices()],
+    )
+    subject = forms.ChoiceField(
+        label="科目", required=False, choices=[("", "全部科目"), *Subject.choices]
+    )
+    status = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "全部状态"), *ReviewStatus.choices]
+    )
+
+
+class YearForm(forms.Form):
+    year = forms.TypedChoiceField(label="年度", coerce=int, choices=year_choices)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (the pattern of Django's documentation)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple) and data:
+            return [single(item, initial) for item in data]
+        return [single(data or None, initial)]  # none chosen: the "required" message
+
+
+class EvidenceUploadForm(forms.Form):
+    files = MultipleFileField(
+        label="选择文件",
+        help_text="PDF、JPEG 或 PNG 格式，可一次选择多个文件；每个文件不超过 {limit} MB。",
+        error_messages={"required": "请选择要上传的文件。"},
+    )
+
+    def __init__(self, *args, limit_mb: int = 10, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = self.fields["files"].help_text.format(limit=limit_mb)
+
+
+class ExemptionForm(forms.Form):
+    year = forms.TypedChoiceField(label="年度", coerce=int, choices=year_choices)
+    reason = forms.ChoiceField(
+        label="折算情形", choices=[("", "请选择"), *Exemption.Reason.choices]
+    )
+    on_duty_months = forms.TypedChoiceField(
+        label="实际在岗月数",
+        coerce=int,
+        choices=[(months, f"{months} 个月") for months in range(12, -1, -1)],
+        help_text="该年度内实际在岗工作的月数（0 至 12）。",
+    )
+    description = forms.CharField(
+        label="说明",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="例如：2024 年 3 月至 8 月休产假。",
+    )

@@ -1,0 +1,54 @@
+"""Scoped reads of the credits app: a record is visible to its person and to admins whose
+subtree holds the record's unit (``org_path``); anything else answers 404 like a missing one."""
+
+from django.db.models import Q, QuerySet
+
+from orgtree.selectors import scope_q
+
+from .models import Declaration, Evidence, Exemption, Requirement, ReviewEvent
+
+
+def _visible(user, prefix: str = "") -> Q:
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    return Q(**{f"{prefix}person__user": user}) | scope_q(user, f"{prefix}org_path")
+
+
+def declarations_visible_to(user) -> QuerySet[Declaration]:
+    return Declaration.objects.filter(_visible(user))
+
+
+def declarations_of(user) -> QuerySet[Declaration]:
+    """The user's own declarations (the professional's pages)."""
+    return (
+        Declaration.objects.filter(person__user=user)
+        if user.is_authenticated
+        else (Declaration.objects.none())
+    )
+
+
+def exemptions_visible_to(user) -> QuerySet[Exemption]:
+    return Exemption.objects.filter(_visible(user))
+
+
+def exemptions_of(user) -> QuerySet[Exemption]:
+    return (
+        Exemption.objects.filter(person__user=user)
+        if user.is_authenticated
+        else (Exemption.objects.none())
+    )
+
+
+def evidence_visible_to(user) -> QuerySet[Evidence]:
+    return Evidence.objects.filter(_visible(user, "declaration__") | _visible(user, "exemption__"))
+
+
+def trail_of(record) -> QuerySet[ReviewEvent]:
+    field = record._meta.model_name
+    return ReviewEvent.objects.filter(**{field: record}).select_related("actor")
+
+
+def requirements_for_year(year: int) -> QuerySet[Requirement]:
+    return Requirement.objects.filter(
+        Q(year_to__isnull=True) | Q(year_to__gte=year), year_from__lte=year
+    ).select_related("region")

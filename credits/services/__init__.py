@@ -1,0 +1,39 @@
+"""Every write of the credits app. Import the functions from here."""
+
+from .declarations import (
+    declaration_create,
+    declaration_delete,
+    declaration_evidence_add,
+    declaration_resubmit,
+    declaration_submit,
+    declaration_update,
+    declaration_withdraw,
+    evidence_remove,
+)
+from .exemptions import (
+    exemption_create,
+    exemption_evidence_add,
+    exemption_submit,
+    exemption_update,
+    exemption_withdraw,
+)
+from .requirements import requirement_save
+from .summary import person_year_refresh
+
+__all__ = [
+    "declaration_create",
+    "declaration_delete",
+    "declaration_evidence_add",
+    "declaration_resubmit",
+    "declaration_submit",
+    "declaration_update",
+    "declaration_withdraw",
+    "evidence_remove",
+    "exemption_create",
+    "exemption_evidence_add",
+    "exemption_submit",
+    "exemption_update",
+    "exemption_withdraw",
+    "person_year_refresh",
+    "requirement_save",
+]

@@ -1,0 +1,168 @@
+"""A professional's own declarations: draft, edit, submit, withdraw, resubmit when returned."""
+
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.http import Http404
+
+from portal.services import audit_record
+
+from ..models import Declaration, Evidence, ReviewStatus
+from ..rules import CATEGORIES, Basis, RuleError, compute
+from ..workflow import transition_apply
+from .records import (
+    editable_check,
+    evidence_attach,
+    own_record,
+    person_of_actor,
+    record_submit,
+    year_check,
+)
+
+
+def _fill(
+    declaration: Declaration,
+    *,
+    year: int,
+    category: str,
+    params: dict[str, Any],
+    title: str,
+    organiser: str,
+    start_date: date | None,
+    end_date: date | None,
+    description: str,
+) -> None:
+    year_check(year)
+    try:
+        computation = compute(category, params)
+    except RuleError as exc:
+        raise ValidationError(dict(exc.errors)) from None
+    if start_date and end_date and end_date < start_date:
+        raise ValidationError({"end_date": "结束日期不能早于开始日期。"})
+    if start_date and start_date.year > year or end_date and end_date.year < year:
+        raise ValidationError({"start_date": f"活动时间应在 {year} 年度内或跨越该年度。"})
+    declaration.year = year
+    declaration.category = category
+    declaration.subject = CATEGORIES[category].subject
+    # JSON-safe whatever the caller passed (forms give ints and Decimals, imports give text).
+    declaration.params = json.loads(json.dumps(params, cls=DjangoJSONEncoder))
+    declaration.title = title.strip()
+    declaration.organiser = organiser.strip()
+    declaration.start_date = start_date
+    declaration.end_date = end_date
+    declaration.description = description.strip()
+    declaration.basis = computation.basis
+    declaration.claimed_hours = computation.hours
+    declaration.computed_hours = computation.hours if computation.basis == Basis.COMPUTED else None
+    if not declaration.title:
+        raise ValidationError({"title": "请填写项目名称。"})
+
+
+@transaction.atomic
+def declaration_create(*, actor, **data: Any) -> Declaration:
+    """A draft declaration of the actor's own; the hours come from the rules engine."""
+    person = person_of_actor(actor)
+    declaration = Declaration(
+        person=person,
+        unit=person.unit,
+        org_path=person.org_path,
+        created_by=actor,
+        source=Declaration.Source.SELF,
+        claimed_hours=Decimal(0),
+    )
+    _fill(declaration, **data)
+    declaration.full_clean()
+    declaration.save()
+    audit_record(
+        actor=actor,
+        action="declaration.create",
+        target=f"declaration:{declaration.pk}",
+        org_path=declaration.org_path,
+    )
+    return declaration
+
+
+@transaction.atomic
+def declaration_update(*, actor, declaration_id: int, **data: Any) -> Declaration:
+    declaration = own_record(Declaration, actor=actor, pk=declaration_id, lock=True)
+    editable_check(declaration)
+    _fill(declaration, **data)
+    declaration.full_clean()
+    declaration.save()
+    audit_record(
+        actor=actor,
+        action="declaration.update",
+        target=f"declaration:{declaration.pk}",
+        org_path=declaration.org_path,
+    )
+    return declaration
+
+
+@transaction.atomic
+def declaration_delete(*, actor, declaration_id: int) -> None:
+    declaration = own_record(Declaration, actor=actor, pk=declaration_id, lock=True)
+    if declaration.status != ReviewStatus.DRAFT:
+        raise ValidationError("只能删除草稿；已提交的申报请使用“撤回”。")
+    for evidence in declaration.evidence.all():
+        evidence.file.delete(save=False)
+    audit_record(
+        actor=actor,
+        action="declaration.delete",
+        target=f"declaration:{declaration.pk}",
+        org_path=declaration.org_path,
+        detail={"title": declaration.title},
+    )
+    declaration.delete()
+
+
+def declaration_submit(*, actor, declaration_id: int) -> Declaration:
+    with transaction.atomic():
+        declaration = own_record(Declaration, actor=actor, pk=declaration_id, lock=True)
+        return record_submit(actor=actor, record=declaration, action="submit")
+
+
+def declaration_resubmit(*, actor, declaration_id: int) -> Declaration:
+    with transaction.atomic():
+        declaration = own_record(Declaration, actor=actor, pk=declaration_id, lock=True)
+        return record_submit(actor=actor, record=declaration, action="resubmit")
+
+
+@transaction.atomic
+def declaration_withdraw(*, actor, declaration_id: int) -> Declaration:
+    """Before the first review only: a submitted declaration goes back out of the queue."""
+    declaration = own_record(Declaration, actor=actor, pk=declaration_id, lock=True)
+    declaration = transition_apply(record=declaration, action="withdraw", actor=actor)
+    audit_record(
+        actor=actor,
+        action="declaration.withdraw",
+        target=f"declaration:{declaration.pk}",
+        org_path=declaration.org_path,
+    )
+    return declaration
+
+
+def declaration_evidence_add(*, actor, declaration_id: int, upload) -> Evidence:
+    with transaction.atomic():
+        declaration = own_record(Declaration, actor=actor, pk=declaration_id, lock=True)
+        return evidence_attach(actor=actor, record=declaration, upload=upload)
+
+
+@transaction.atomic
+def evidence_remove(*, actor, evidence_id: int) -> None:
+    """Removes a file from an editable record of the actor's own."""
+    evidence = (
+        Evidence.objects.select_related("declaration__person", "exemption__person")
+        .filter(pk=evidence_id)
+        .first()
+    )
+    record = evidence.owner if evidence else None
+    if record is None or record.person.user_id != actor.pk:
+        raise Http404("文件不存在")
+    editable_check(record)
+    evidence.file.delete(save=False)
+    evidence.delete()

@@ -1,0 +1,118 @@
+"""The per person-year summary row kept by person_year_refresh."""
+
+import pytest
+
+from credits.models import Declaration, Exemption, PersonYear, ReviewStatus
+from credits.reference import requirements_load
+from credits.rules import CATEGORIES, compute
+from credits.services import person_year_refresh
+from tests.factories import make_person
+
+pytestmark = pytest.mark.django_db
+S = ReviewStatus
+
+
+@pytest.fixture
+def person(tree):
+    requirements_load()
+    return make_person(tree.hospital1, title_level="junior")
+
+
+def declare(person, category, params, *, year=2019, status=S.FILED):
+    computation = compute(category, params)
+    return Declaration.objects.create(
+        person=person,
+        unit=person.unit,
+        org_path=person.org_path,
+        year=year,
+        status=status,
+        subject=CATEGORIES[category].subject,
+        category=category,
+        params=params,
+        title="测试项目",
+        claimed_hours=computation.hours,
+        basis=computation.basis,
+    )
+
+
+def test_refresh_creates_the_row_from_filed_declarations(person):
+    declare(person, "public_course", {"hours": 30})
+    declare(person, "training_base", {"hours": 40})
+    declare(person, "training_base", {"hours": 20}, status=S.SUBMITTED)
+
+    summary = person_year_refresh(person_id=person.pk, year=2019)
+
+    summary = PersonYear.objects.get(pk=summary.pk)
+    assert (summary.person_id, summary.year, summary.org_path) == (person.pk, 2019, person.org_path)
+    assert (summary.filed_public, summary.filed_professional) == (30, 40)
+    assert (summary.required_total, summary.required_public, summary.required_professional) == (
+        90,
+        30,
+        60,
+    )
+    assert summary.on_duty_months == 12
+    assert not summary.full_professional and not summary.full_year
+    assert not summary.completed
+
+
+def test_refresh_is_idempotent_and_follows_new_filings(person):
+    declare(person, "public_course", {"hours": 30})
+    first = person_year_refresh(person_id=person.pk, year=2019)
+    again = person_year_refresh(person_id=person.pk, year=2019)
+    assert again.pk == first.pk
+    assert PersonYear.objects.filter(person=person).count() == 1
+    assert PersonYear.objects.get().filed_public == 30
+
+    declare(person, "exam_junior", {})
+    declare(person, "grassroots_service", {"days": 2})
+    summary = person_year_refresh(person_id=person.pk, year=2019)
+    assert summary.pk == first.pk
+    row = PersonYear.objects.get()
+    assert (row.filed_professional, row.completed) == (64, True)
+
+
+def test_a_revoked_declaration_leaves_the_summary_on_refresh(person):
+    declare(person, "public_course", {"hours": 30})
+    exam = declare(person, "exam_junior", {})
+    declare(person, "grassroots_service", {"days": 2})
+    assert person_year_refresh(person_id=person.pk, year=2019).completed
+
+    Declaration.objects.filter(pk=exam.pk).update(status=S.REVOKED)
+    summary = person_year_refresh(person_id=person.pk, year=2019)
+    row = PersonYear.objects.get(pk=summary.pk)
+    assert (row.filed_public, row.filed_professional) == (30, 12)
+    assert not row.completed
+
+
+def test_each_year_has_its_own_row(person):
+    declare(person, "public_course", {"hours": 24}, year=2016)
+    declare(person, "aid_assignment", {"months": 12}, year=2017)
+    person_year_refresh(person_id=person.pk, year=2016)
+    person_year_refresh(person_id=person.pk, year=2017)
+    rows = {row.year: row for row in PersonYear.objects.filter(person=person)}
+    assert set(rows) == {2016, 2017}
+    assert (rows[2016].filed_public, rows[2016].completed) == (24, False)
+    assert rows[2016].required_professional == 66
+    assert rows[2017].full_year and rows[2017].full_professional and rows[2017].completed
+
+
+def test_a_filed_exemption_is_kept_in_the_summary(person):
+    Exemption.objects.create(
+        person=person,
+        unit=person.unit,
+        org_path=person.org_path,
+        year=2019,
+        status=S.FILED,
+        reason=Exemption.Reason.SICK_LEAVE,
+        on_duty_months=6,
+    )
+    declare(person, "public_course", {"hours": 15})
+    declare(person, "training_base", {"hours": "30"})
+    summary = person_year_refresh(person_id=person.pk, year=2019)
+    assert summary.on_duty_months == 6
+    assert (summary.required_total, summary.required_public, summary.required_professional) == (
+        45,
+        15,
+        30,
+    )
+    assert summary.completed

@@ -1,0 +1,96 @@
+"""What the credits view tests share: records made through the ORM and files made in memory."""
+
+import io
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from credits.models import Declaration, Evidence, Exemption, Requirement, ReviewStatus
+from credits.rules import CATEGORIES, compute
+
+THIS_YEAR = timezone.localdate().year
+
+PDF = (
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+    b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
+    b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+)
+
+
+def image_bytes(kind: str = "PNG", size=(400, 300), color=(183, 28, 28)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, kind)
+    return buffer.getvalue()
+
+
+def upload(name: str, content: bytes, content_type: str = "application/octet-stream"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def stored_files(root) -> list:
+    return [path for path in root.rglob("*") if path.is_file()]
+
+
+def requirement_rows() -> None:
+    """The province's rows of REQUIREMENTS.md."""
+    Requirement.objects.create(
+        year_from=2013, year_to=2017, total_min=90, public_min=24, professional_min=66
+    )
+    Requirement.objects.create(year_from=2018, total_min=90, public_min=30, professional_min=60)
+
+
+def declaration(person, category="conference_national", params=None, **fields) -> Declaration:
+    """A declaration of ``person`` as the services would leave it (a draft unless told)."""
+    params = {"days": 2, "presented_paper": False} if params is None else params
+    computation = compute(category, params)
+    values = {
+        "year": THIS_YEAR,
+        "status": ReviewStatus.DRAFT,
+        "title": f"{CATEGORIES[category].label}（测试）",
+        "claimed_hours": computation.hours,
+        "computed_hours": computation.hours if computation.basis == "computed" else None,
+        "basis": computation.basis,
+    }
+    values.update(fields)
+    return Declaration.objects.create(
+        person=person,
+        unit=person.unit,
+        org_path=person.org_path,
+        subject=CATEGORIES[category].subject,
+        category=category,
+        params=params,
+        created_by=person.user,
+        **values,
+    )
+
+
+def filed(person, category: str, hours, **fields) -> Declaration:
+    """A filed declaration of ``hours`` declared hours (public_course or practice)."""
+    fields.setdefault("status", ReviewStatus.FILED)
+    return declaration(person, category, {"hours": hours}, **fields)
+
+
+def exemption(person, *, months=6, status=ReviewStatus.DRAFT, year=THIS_YEAR) -> Exemption:
+    return Exemption.objects.create(
+        person=person,
+        unit=person.unit,
+        org_path=person.org_path,
+        year=year,
+        status=status,
+        reason=Exemption.Reason.MATERNITY,
+        on_duty_months=months,
+        created_by=person.user,
+    )
+
+
+def evidence(record, *, content: bytes = PDF, name: str = "证明.pdf") -> Evidence:
+    """A stored file on a record, as the upload service stores one."""
+    from credits.services.records import evidence_attach
+
+    return evidence_attach(actor=record.person.user, record=record, upload=upload(name, content))
+
+
+def hours(value) -> Decimal:
+    return Decimal(str(value))
