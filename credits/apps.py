@@ -16,6 +16,8 @@ class CreditsConfig(AppConfig):
         from accounts.selectors import has_approved_person
         from portal.navigation import register_menu_item
 
+        from . import job_kinds  # noqa: F401  (registers the batch review job)
+
         register_menu_item("我的学时", "credits:overview", has_approved_person, order=21)
         register_menu_item("学时申报记录", "credits:declarations", has_approved_person, order=22)
 

@@ -86,6 +86,8 @@ class Reviewable(models.Model):
         "orgtree.Org", verbose_name="所在单位", on_delete=models.PROTECT, related_name="+"
     )
     org_path = models.CharField("单位路径", max_length=255, db_index=True)
+    # Whether the unit had a department (主管部门) when the record was made: the review route.
+    has_department = models.BooleanField("经主管部门审核", default=True)
     year = models.PositiveSmallIntegerField("年度")
     status = models.CharField(
         "状态", max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT

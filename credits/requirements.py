@@ -152,27 +152,18 @@ def _hours_by_subject(declarations, statuses) -> dict[str, Decimal]:
     return {row["subject"]: row["hours"] or ZERO for row in rows}
 
 
-def person_year_evaluate(*, person, year: int) -> YearEvaluation:
-    """Only filed declarations count; in-review hours are shown beside them."""
-    declarations = Declaration.objects.filter(person=person, year=year)
-    filed = _hours_by_subject(declarations, [ReviewStatus.FILED])
-    in_review = _hours_by_subject(declarations, IN_REVIEW)
-    bases = set(
-        declarations.filter(status=ReviewStatus.FILED)
-        .exclude(basis__in=[Basis.COMPUTED, Basis.DECLARED])
-        .values_list("basis", flat=True)
-    )
+def evaluation_build(
+    *,
+    year: int,
+    required: RequiredHours,
+    filed: dict[str, Decimal],
+    in_review: dict[str, Decimal],
+    bases: set[str],
+    exemption: Exemption | None = None,
+) -> YearEvaluation:
+    """The pure part of an evaluation, from numbers already gathered (one person or many)."""
     full_year = Basis.FULL_YEAR in bases
     full_professional = full_year or Basis.FULL_PROFESSIONAL in bases
-
-    required = requirement_resolve(
-        year=year, region_code=person.region_id, title_level=person.title_level
-    )
-    exemption = (
-        Exemption.objects.filter(person=person, year=year, status=ReviewStatus.FILED)
-        .order_by("-submitted_at", "-pk")
-        .first()
-    )
     months = exemption.on_duty_months if exemption else 12
     if months < 12:
         required = RequiredHours(*(prorate(value, months) for value in vars(required).values()))
@@ -208,3 +199,28 @@ def person_year_evaluate(*, person, year: int) -> YearEvaluation:
     elif full_professional:
         evaluation.notes.append("已备案的课程进修视为完成本年度专业科目学时（第七条（三））。")
     return evaluation
+
+
+def person_year_evaluate(*, person, year: int) -> YearEvaluation:
+    """Only filed declarations count; in-review hours are shown beside them."""
+    declarations = Declaration.objects.filter(person=person, year=year)
+    bases = set(
+        declarations.filter(status=ReviewStatus.FILED)
+        .exclude(basis__in=[Basis.COMPUTED, Basis.DECLARED])
+        .values_list("basis", flat=True)
+    )
+    exemption = (
+        Exemption.objects.filter(person=person, year=year, status=ReviewStatus.FILED)
+        .order_by("-submitted_at", "-pk")
+        .first()
+    )
+    return evaluation_build(
+        year=year,
+        required=requirement_resolve(
+            year=year, region_code=person.region_id, title_level=person.title_level
+        ),
+        filed=_hours_by_subject(declarations, [ReviewStatus.FILED]),
+        in_review=_hours_by_subject(declarations, IN_REVIEW),
+        bases=bases,
+        exemption=exemption,
+    )

@@ -1,38 +1,184 @@
-"""The workflow as one table: (state, action) -> (next state, who may act).
+"""The workflow as one table: (state, action, route) -> (next state, who may act).
 
-A transition is a conditional update (WHERE status = <from>) plus a ReviewEvent row in the same
-transaction; zero rows updated means the record changed under us (someone else acted first).
-The review chain's steps (unit, department, HRSS filing, return, reject, revoke) are added to
-this table with the review queues.
+``route`` tells the two paths apart after the unit's review: a unit under a department goes on
+to the department (``dept``); a unit directly under an HRSS office (无主管部门) goes straight to
+HRSS filing (``direct``); ``any`` holds for both. A transition is applied set-based: lock the
+eligible rows (their status still the ``from`` state, their unit in the actor's scope for that
+step), UPDATE them, and write one ReviewEvent per row in the same transaction. Rows that changed
+under us are simply not eligible any more, so nothing is ever applied twice.
 """
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+
+from orgtree.models import Org
+from orgtree.selectors import admin_orgs
 
 from .models import ReviewEvent, ReviewStatus
 
 S = ReviewStatus
 DECLARANT = "declarant"
+UNIT, DEPARTMENT, HRSS = Org.Kind.UNIT, Org.Kind.DEPARTMENT, Org.Kind.HRSS
+ANY, DEPT, DIRECT = "any", "dept", "direct"
 
-TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
-    (S.DRAFT, "submit"): (S.SUBMITTED, DECLARANT),
-    (S.RETURNED, "resubmit"): (S.SUBMITTED, DECLARANT),
-    (S.SUBMITTED, "withdraw"): (S.WITHDRAWN, DECLARANT),
+
+@dataclass(frozen=True)
+class Step:
+    next_status: str
+    who: str
+
+
+TRANSITIONS: dict[tuple[str, str, str], Step] = {
+    (S.DRAFT, "submit", ANY): Step(S.SUBMITTED, DECLARANT),
+    (S.RETURNED, "resubmit", ANY): Step(S.SUBMITTED, DECLARANT),
+    (S.SUBMITTED, "withdraw", ANY): Step(S.WITHDRAWN, DECLARANT),
+    # 第三步 单位审核
+    (S.SUBMITTED, "approve", ANY): Step(S.UNIT_APPROVED, UNIT),
+    (S.SUBMITTED, "return", ANY): Step(S.RETURNED, UNIT),
+    (S.SUBMITTED, "reject", ANY): Step(S.REJECTED, UNIT),
+    # 第四步 主管部门审核
+    (S.UNIT_APPROVED, "approve", DEPT): Step(S.DEPT_APPROVED, DEPARTMENT),
+    (S.UNIT_APPROVED, "return", DEPT): Step(S.RETURNED, DEPARTMENT),
+    (S.UNIT_APPROVED, "reject", DEPT): Step(S.REJECTED, DEPARTMENT),
+    # 第五步 人社部门备案 (无主管部门的单位审核后直接到这里)
+    (S.UNIT_APPROVED, "approve", DIRECT): Step(S.FILED, HRSS),
+    (S.UNIT_APPROVED, "return", DIRECT): Step(S.RETURNED, HRSS),
+    (S.UNIT_APPROVED, "reject", DIRECT): Step(S.REJECTED, HRSS),
+    (S.DEPT_APPROVED, "approve", ANY): Step(S.FILED, HRSS),
+    (S.DEPT_APPROVED, "return", ANY): Step(S.RETURNED, HRSS),
+    (S.DEPT_APPROVED, "reject", ANY): Step(S.REJECTED, HRSS),
+    # 抽查审验: a filed record struck with a reason
+    (S.FILED, "revoke", ANY): Step(S.REVOKED, HRSS),
 }
-ACTION_LABELS = {"submit": "提交", "resubmit": "修改后重新提交", "withdraw": "撤回"}
+ACTION_LABELS = {
+    "submit": "提交",
+    "resubmit": "修改后重新提交",
+    "withdraw": "撤回",
+    "approve": "审核通过",
+    "file": "备案",
+    "return": "退回修改",
+    "reject": "不予通过",
+    "revoke": "撤销",
+}
+REASON_REQUIRED = {"return", "reject", "revoke"}
+REVIEW_ACTIONS = ("approve", "return", "reject")
 
 
-def may_act(record, who: str, actor) -> bool:
+def route_of(record) -> str:
+    return DEPT if record.has_department else DIRECT
+
+
+def step_for(status: str, action: str, has_department: bool) -> Step | None:
+    route = DEPT if has_department else DIRECT
+    return TRANSITIONS.get((status, action, route)) or TRANSITIONS.get((status, action, ANY))
+
+
+def event_action(action: str, step: Step) -> str:
+    """The trail says 备案 for the approval that files."""
+    return "file" if action == "approve" and step.next_status == S.FILED else action
+
+
+def reviewer_paths(actor, who: str) -> tuple[str, ...]:
+    """Paths of the actor's approved orgs of the kind that takes this step (cached per user)."""
+    cache = actor.__dict__.setdefault("_reviewer_paths", {})
+    if who not in cache:
+        cache[who] = tuple(org.path for org in admin_orgs(actor) if org.kind == who)
+    return cache[who]
+
+
+def actor_q(actor, who: str) -> Q:
+    """The rows this actor may move for a step whose actor kind is ``who``."""
     if who == DECLARANT:
-        return record.person.user_id == actor.pk
-    return False
+        return Q(person__user=actor)
+    q = Q(pk__in=[])
+    for path in reviewer_paths(actor, who):
+        q |= Q(org_path__startswith=path)
+    return q
+
+
+def entries_for(action: str) -> list[tuple[str, str, Step]]:
+    return [
+        (status, route, step) for (status, act, route), step in TRANSITIONS.items() if act == action
+    ]
+
+
+@dataclass
+class Applied:
+    """What a batch did: ids moved per (from, to), and the rows (pk, person, user, year)."""
+
+    moved: list[tuple[int, str, str]] = field(default_factory=list)
+    rows: list[dict] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.moved)
 
 
 @transaction.atomic
+def transitions_apply(
+    *,
+    model,
+    ids: Iterable[int],
+    action: str,
+    actor,
+    comment: str = "",
+    now: datetime | None = None,
+    **fields,
+) -> Applied:
+    """Applies ``action`` to every eligible row among ``ids``; ineligible rows are left alone."""
+    if action in REASON_REQUIRED and not comment.strip():
+        raise ValidationError({"comment": "请填写原因（将通知申报人）。"})
+    now = now or timezone.now()
+    ids = list(ids)
+    applied = Applied()
+    owner_field = model._meta.model_name
+    for status, route, step in entries_for(action):
+        eligible = model.objects.filter(actor_q(actor, step.who), pk__in=ids, status=status)
+        if route != ANY:
+            eligible = eligible.filter(has_department=route == DEPT)
+        # Lock in id order (no deadlocks between batches); a row another transaction moved
+        # meanwhile fails the status condition when re-checked and drops out here.
+        rows = list(
+            eligible.select_for_update(of=("self",))
+            .order_by("pk")
+            .values("pk", "person_id", "person__user_id", "year")
+        )
+        if not rows:
+            continue
+        pks = [row["pk"] for row in rows]
+        update = {"status": step.next_status, "updated_at": now, **fields}
+        if action in {"submit", "resubmit"}:
+            update["submitted_at"] = now
+        model.objects.filter(pk__in=pks, status=status).update(**update)
+        ReviewEvent.objects.bulk_create(
+            [
+                ReviewEvent(
+                    **{f"{owner_field}_id": pk},
+                    action=event_action(action, step),
+                    from_status=status,
+                    to_status=step.next_status,
+                    actor=actor,
+                    comment=comment.strip(),
+                    created_at=now,
+                )
+                for pk in pks
+            ],
+            batch_size=1000,
+        )
+        applied.moved += [(pk, status, step.next_status) for pk in pks]
+        applied.rows += [{**row, "to": step.next_status} for row in rows]
+    return applied
+
+
 def transition_apply(*, record, action: str, actor, comment: str = "", **fields):
-    """Moves one declaration or exemption along the table, or raises ValidationError."""
-    step = TRANSITIONS.get((record.status, action))
+    """One record: the batch path with a clear message when nothing could be applied."""
+    step = step_for(record.status, action, record.has_department)
     if step is None:
         raise ValidationError(
             "当前状态为“%(status)s”，不能%(action)s。",
@@ -41,27 +187,13 @@ def transition_apply(*, record, action: str, actor, comment: str = "", **fields)
                 "action": ACTION_LABELS.get(action, action),
             },
         )
-    next_status, who = step
-    if not may_act(record, who, actor):
+    applied = transitions_apply(
+        model=type(record), ids=[record.pk], action=action, actor=actor, comment=comment, **fields
+    )
+    if not applied.count:
+        current = type(record).objects.filter(pk=record.pk).values_list("status", flat=True)
+        if current and current[0] != record.status:
+            raise ValidationError("该记录的状态已被他人更改，请刷新页面后再操作。")
         raise ValidationError("您无权执行此操作。")
-    now = timezone.now()
-    if action in {"submit", "resubmit"}:
-        fields["submitted_at"] = now
-    updated = (
-        type(record)
-        .objects.filter(pk=record.pk, status=record.status)
-        .update(status=next_status, updated_at=now, **fields)
-    )
-    if not updated:
-        raise ValidationError("该记录的状态已被他人更改，请刷新页面后再操作。")
-    ReviewEvent.objects.create(
-        **{record._meta.model_name: record},  # the declaration or exemption field
-        action=action,
-        from_status=record.status,
-        to_status=next_status,
-        actor=actor,
-        comment=comment,
-        created_at=now,
-    )
     record.refresh_from_db()
     return record

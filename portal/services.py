@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from .jobs import JOB_KINDS
-from .models import AuditLog, Job
+from .models import AuditLog, Job, Notification
 
 
 def audit_record(
@@ -67,12 +67,18 @@ def job_start(*, job_id: str) -> Job | None:
     return Job.objects.get(pk=job_id)
 
 
-def job_progress(*, job: Job, done: int, total: int | None = None) -> None:
-    """Records how far a running job has got; this is also the position a re-run resumes from."""
+def job_progress(
+    *, job: Job, done: int, total: int | None = None, result: dict[str, Any] | None = None
+) -> None:
+    """Records how far a running job has got; this is also the position a re-run resumes from
+    (``result`` carries running totals that a resumed run continues from)."""
     fields: dict[str, Any] = {"done": done, "updated_at": timezone.now()}
     if total is not None:
         fields["total"] = total
         job.total = total
+    if result is not None:
+        fields["result"] = result
+        job.result = result
     Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(**fields)
     job.done = done
 
@@ -102,3 +108,19 @@ def job_fail(*, job: Job, error: str) -> None:
         finished_at=timezone.now(),
         updated_at=timezone.now(),
     )
+
+
+def notifications_send(*, messages: list[dict[str, Any]]) -> int:
+    """Creates in-portal messages in one INSERT: each a dict of user_id, title, body, link."""
+    Notification.objects.bulk_create(
+        [Notification(**message) for message in messages], batch_size=1000
+    )
+    return len(messages)
+
+
+def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
+    """Marks the user's messages read (all of them when ``ids`` is None)."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())

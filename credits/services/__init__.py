@@ -18,7 +18,8 @@ from .exemptions import (
     exemption_withdraw,
 )
 from .requirements import requirement_save
-from .summary import person_year_refresh
+from .review import review_batch, review_one
+from .summary import person_year_refresh, person_years_refresh
 
 __all__ = [
     "declaration_create",
@@ -35,5 +36,8 @@ __all__ = [
     "exemption_update",
     "exemption_withdraw",
     "person_year_refresh",
+    "person_years_refresh",
     "requirement_save",
+    "review_batch",
+    "review_one",
 ]

@@ -71,6 +71,7 @@ def declaration_create(*, actor, **data: Any) -> Declaration:
         person=person,
         unit=person.unit,
         org_path=person.org_path,
+        has_department=person.unit.has_department,
         created_by=actor,
         source=Declaration.Source.SELF,
         claimed_hours=Decimal(0),

@@ -56,7 +56,11 @@ def _fill(
 def exemption_create(*, actor, **data: Any) -> Exemption:
     person = person_of_actor(actor)
     exemption = Exemption(
-        person=person, unit=person.unit, org_path=person.org_path, created_by=actor
+        person=person,
+        unit=person.unit,
+        org_path=person.org_path,
+        has_department=person.unit.has_department,
+        created_by=actor,
     )
     _fill(exemption, **data)
     exemption.full_clean()

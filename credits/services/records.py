@@ -19,7 +19,7 @@ FIRST_YEAR = 2013  # the first year of the 管理办法's e-records (paper certi
 def person_of_actor(actor) -> Person:
     person = (
         Person.objects.filter(user=actor, status=Person.Status.APPROVED)
-        .select_related("unit", "region")
+        .select_related("unit__parent", "region")
         .first()
     )
     if person is None:

@@ -1,0 +1,37 @@
+"""Background jobs of the credits app."""
+
+from portal.jobs import register_job_kind
+from portal.models import Job
+from portal.services import job_finish, job_progress
+
+from .services.review import review_batch
+
+CHUNK = 1000
+
+
+@register_job_kind("credits.review_batch", label="批量审核")
+def review_batch_job(job: Job) -> None:
+    """Applies one review action to the ids frozen at creation, chunk by chunk.
+
+    Resumable: it starts at ``job.done``; a chunk committed before a crash is not re-applied
+    because its rows are no longer in the ``from`` state (the transition is conditional).
+    """
+    params = job.params
+    ids: list[int] = params["ids"]
+    moved = int(job.result.get("moved", 0)) if isinstance(job.result, dict) else 0
+    job_progress(job=job, done=job.done, total=len(ids))
+    position = job.done
+    actor = job.actor
+    while position < len(ids):
+        chunk = ids[position : position + CHUNK]
+        applied = review_batch(
+            actor=actor,
+            kind=params["kind"],
+            ids=chunk,
+            action=params["action"],
+            comment=params.get("comment", ""),
+        )
+        moved += applied.count
+        position += len(chunk)
+        job_progress(job=job, done=position, result={"moved": moved})
+    job_finish(job=job, result={"moved": moved, "total": len(ids)})
