@@ -24,3 +24,16 @@ class CreditsConfig(AppConfig):
         from .views.requirements import register_requirement_menu
 
         register_requirement_menu()
+
+        from orgtree.selectors import is_admin
+        from portal.home import register_home_panel
+
+        from .views.review import review_home_panel
+
+        register_menu_item("学时审核", "credits:review-queue", is_admin, order=55)
+        register_home_panel(review_home_panel)
+
+        from .selectors_checks import is_hrss_admin
+
+        register_menu_item("抽查审验", "credits:spotchecks", is_hrss_admin, order=56)
+        register_menu_item("失信记录", "credits:sanctions", is_hrss_admin, order=57)

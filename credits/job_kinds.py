@@ -1,5 +1,7 @@
 """Background jobs of the credits app."""
 
+from django.db import transaction
+
 from portal.jobs import register_job_kind
 from portal.models import Job
 from portal.services import job_finish, job_progress
@@ -13,8 +15,10 @@ CHUNK = 1000
 def review_batch_job(job: Job) -> None:
     """Applies one review action to the ids frozen at creation, chunk by chunk.
 
-    Resumable: it starts at ``job.done``; a chunk committed before a crash is not re-applied
-    because its rows are no longer in the ``from`` state (the transition is conditional).
+    Resumable: it starts at ``job.done``. A chunk and the progress that records it commit in
+    one transaction, so a crash leaves either both or neither; and were a chunk ever processed
+    again, its rows are no longer in the ``from`` state (the transition is conditional), so
+    nothing is applied twice.
     """
     params = job.params
     ids: list[int] = params["ids"]
@@ -24,14 +28,17 @@ def review_batch_job(job: Job) -> None:
     actor = job.actor
     while position < len(ids):
         chunk = ids[position : position + CHUNK]
-        applied = review_batch(
-            actor=actor,
-            kind=params["kind"],
-            ids=chunk,
-            action=params["action"],
-            comment=params.get("comment", ""),
-        )
+        with transaction.atomic():
+            applied = review_batch(
+                actor=actor,
+                kind=params["kind"],
+                ids=chunk,
+                action=params["action"],
+                comment=params.get("comment", ""),
+            )
+            job_progress(
+                job=job, done=position + len(chunk), result={"moved": moved + applied.count}
+            )
         moved += applied.count
         position += len(chunk)
-        job_progress(job=job, done=position, result={"moved": moved})
     job_finish(job=job, result={"moved": moved, "total": len(ids)})

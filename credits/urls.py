@@ -1,7 +1,10 @@
 from django.urls import path
 
 from . import api, views
+from .views import checks as check_views
 from .views import requirements as requirement_views
+from .views import review as review_views
+from .views import sanctions as sanction_views
 
 app_name = "credits"
 
@@ -97,5 +100,60 @@ urlpatterns = [
         "credits/exemptions/<int:pk>/evidence/",
         views.EvidenceUploadView.as_view(kind="exemption"),
         name="exemption-evidence-upload",
+    ),
+    # The reviewers' queues, record pages and actions.
+    path("credits/review/", review_views.ReviewQueueView.as_view(), name="review-queue"),
+    path(
+        "credits/review/<str:kind>/batch/",
+        review_views.ReviewBatchView.as_view(),
+        name="review-batch",
+    ),
+    path(
+        "credits/review/<str:kind>/<int:pk>/",
+        review_views.ReviewDetailView.as_view(),
+        name="review-detail",
+    ),
+    path(
+        "credits/review/<str:kind>/<int:pk>/<str:action>/",
+        review_views.ReviewActView.as_view(),
+        name="review-act",
+    ),
+    # 抽查审验 and 失信记录 (HRSS admins).
+    path("credits/spot-checks/", check_views.SpotCheckListView.as_view(), name="spotchecks"),
+    path(
+        "credits/spot-checks/new/",
+        check_views.SpotCheckCreateView.as_view(),
+        name="spotcheck-create",
+    ),
+    path(
+        "credits/spot-checks/<int:pk>/",
+        check_views.SpotCheckDetailView.as_view(),
+        name="spotcheck-detail",
+    ),
+    path(
+        "credits/spot-checks/<int:pk>/export/",
+        check_views.SpotCheckExportView.as_view(),
+        name="spotcheck-export",
+    ),
+    path(
+        "credits/spot-checks/<int:pk>/items/<int:item>/confirm/",
+        check_views.SpotCheckItemConfirmView.as_view(),
+        name="spotcheck-item-confirm",
+    ),
+    path(
+        "credits/spot-checks/<int:pk>/items/<int:item>/revoke/",
+        check_views.SpotCheckItemRevokeView.as_view(),
+        name="spotcheck-item-revoke",
+    ),
+    path("credits/sanctions/", sanction_views.SanctionListView.as_view(), name="sanctions"),
+    path(
+        "credits/sanctions/new/",
+        sanction_views.SanctionCreateView.as_view(),
+        name="sanction-create",
+    ),
+    path(
+        "credits/sanctions/<int:pk>/revoke/",
+        sanction_views.SanctionRevokeView.as_view(),
+        name="sanction-revoke",
     ),
 ]

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.models import Person
 from orgtree.models import Org
 from orgtree.selectors import admin_orgs
 
@@ -92,14 +93,26 @@ def reviewer_paths(actor, who: str) -> tuple[str, ...]:
     return cache[who]
 
 
+def own_person_ids(actor) -> tuple[int, ...]:
+    """The actor's own person records (an admin may also be a professional; cached per user)."""
+    cache = actor.__dict__
+    if "_own_person_ids" not in cache:
+        cache["_own_person_ids"] = tuple(
+            Person.objects.filter(user_id=actor.pk).values_list("pk", flat=True)
+        )
+    return cache["_own_person_ids"]
+
+
 def actor_q(actor, who: str) -> Q:
-    """The rows this actor may move for a step whose actor kind is ``who``."""
+    """The rows this actor may move for a step whose actor kind is ``who``; a reviewer never
+    moves a record of their own."""
     if who == DECLARANT:
         return Q(person__user=actor)
     q = Q(pk__in=[])
     for path in reviewer_paths(actor, who):
         q |= Q(org_path__startswith=path)
-    return q
+    own = own_person_ids(actor)
+    return q & ~Q(person_id__in=own) if own else q
 
 
 def entries_for(action: str) -> list[tuple[str, str, Step]]:
@@ -187,6 +200,8 @@ def transition_apply(*, record, action: str, actor, comment: str = "", **fields)
                 "action": ACTION_LABELS.get(action, action),
             },
         )
+    if step.who != DECLARANT and record.person_id in own_person_ids(actor):
+        raise ValidationError("不能审核本人的申报。")
     applied = transitions_apply(
         model=type(record), ids=[record.pk], action=action, actor=actor, comment=comment, **fields
     )

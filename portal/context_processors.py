@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.contrib.sites.models import Site
 
-from .navigation import menu_for
+from .models import Notification
+from .navigation import menu_for, register_menu_item, signed_in
+
+register_menu_item("消息", "notifications", signed_in, order=79)
 
 
 def site_name() -> str:
@@ -16,4 +19,12 @@ def portal(request) -> dict:
     return {
         "site_name": site_name(),
         "nav_items": menu_for(request.user, request.path),
+        "unread_notifications": unread_notifications(request.user),
     }
+
+
+def unread_notifications(user) -> int:
+    """The header badge: one COUNT on the (user, read_at) index, none for anonymous visitors."""
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -110,6 +110,23 @@ def job_fail(*, job: Job, error: str) -> None:
     )
 
 
+def job_retry(*, job_id: str, actor=None) -> bool:
+    """Puts a failed job back in the queue; it resumes from its recorded position (``done``).
+    False when the job is not failed (nothing to retry)."""
+    from .tasks import run_job
+
+    with transaction.atomic():
+        retried = Job.objects.filter(pk=job_id, status=Job.Status.FAILED).update(
+            status=Job.Status.PENDING, error_report="", finished_at=None, updated_at=timezone.now()
+        )
+        if not retried:
+            return False
+        if actor is not None:
+            audit_record(actor=actor, action="job.retry", target=f"job:{job_id}")
+        transaction.on_commit(lambda: run_job.delay(str(job_id)))
+    return True
+
+
 def notifications_send(*, messages: list[dict[str, Any]]) -> int:
     """Creates in-portal messages in one INSERT: each a dict of user_id, title, body, link."""
     Notification.objects.bulk_create(

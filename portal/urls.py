@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import views, views_notifications
 
 admin.site.site_header = "继续教育公共服务平台 · 系统管理"
 admin.site.site_title = "系统管理"
@@ -14,6 +14,21 @@ urlpatterns = [
     path("jobs/<uuid:pk>/", views.JobDetailView.as_view(), name="job-detail"),
     path("jobs/<uuid:pk>/progress", views.JobProgressView.as_view(), name="job-progress"),
     path("jobs/<uuid:pk>/result", views.JobResultView.as_view(), name="job-result"),
+    path(
+        "notifications/",
+        views_notifications.NotificationListView.as_view(),
+        name="notifications",
+    ),
+    path(
+        "notifications/<int:pk>/",
+        views_notifications.NotificationReadView.as_view(),
+        name="notification-read",
+    ),
+    path(
+        "notifications/read-all/",
+        views_notifications.NotificationReadAllView.as_view(),
+        name="notifications-read-all",
+    ),
     path("accounts/", include("accounts.urls")),
     path("", include("orgtree.urls")),
     path("", include("credits.urls")),

@@ -6,11 +6,15 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .health import run_checks
+from .home import home_panels
 from .selectors import jobs_visible_to
 
 
 class HomeView(TemplateView):
     template_name = "portal/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(home_panels=home_panels(self.request.user), **kwargs)
 
 
 class RegisterGuideView(TemplateView):

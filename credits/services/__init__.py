@@ -1,5 +1,6 @@
 """Every write of the credits app. Import the functions from here."""
 
+from .checks import spot_check_create, spot_check_item_confirm, spot_check_item_revoke
 from .declarations import (
     declaration_create,
     declaration_delete,
@@ -19,6 +20,7 @@ from .exemptions import (
 )
 from .requirements import requirement_save
 from .review import review_batch, review_one
+from .sanctions import sanction_create, sanction_revoke
 from .summary import person_year_refresh, person_years_refresh
 
 __all__ = [
@@ -38,6 +40,11 @@ __all__ = [
     "person_year_refresh",
     "person_years_refresh",
     "requirement_save",
+    "sanction_create",
+    "sanction_revoke",
+    "spot_check_create",
+    "spot_check_item_confirm",
+    "spot_check_item_revoke",
     "review_batch",
     "review_one",
 ]

@@ -55,7 +55,7 @@ class DeclarationListView(ProfessionalRequiredMixin, ListView):
         return super().get_context_data(filter_form=self.filter_form, **kwargs)
 
 
-def _params_display(declaration: Declaration) -> list[tuple[str, str]]:
+def params_display_rows(declaration: Declaration) -> list[tuple[str, str]]:
     """The parameters as a reader sees them: (label, value with its unit)."""
     category = CATEGORIES.get(declaration.category)
     if category is None:
@@ -88,7 +88,7 @@ class DeclarationDetailView(LoginRequiredMixin, DetailView):
         declaration = self.object
         return super().get_context_data(
             category=CATEGORIES.get(declaration.category),
-            params_display=_params_display(declaration),
+            params_display=params_display_rows(declaration),
             **record_context(self.request, declaration),
             **kwargs,
         )

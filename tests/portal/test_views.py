@@ -71,7 +71,7 @@ def test_navigation_for_anonymous_visitors(client):
 def test_navigation_for_signed_in_users(client, user):
     client.force_login(user)
     labels = nav_labels(client.get(reverse("home")))
-    assert labels == ["首页", "我的任务", "修改密码"]
+    assert labels == ["首页", "消息", "我的任务", "修改密码"]
 
 
 def test_navigation_for_staff(client):

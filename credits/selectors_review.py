@@ -1,0 +1,200 @@
+"""The review queues: for each admin, the records waiting for their step of the workflow.
+
+A row waits for an actor when the transition table has an ``approve`` entry for its status
+(and route) whose reviewer kind is a kind of org the actor administers, and its ``org_path``
+lies under one of those orgs. Pages walk the queue with a keyset on (submitted_at, id), so a
+page costs the same on the first page as on the ten-thousandth, whatever the queue's size.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import F, Q, QuerySet
+from django.utils.dateparse import parse_datetime
+
+from accounts.ids import normalize_id_number
+
+from .models import Declaration, Exemption
+from .workflow import ANY, DEPT, entries_for, reviewer_paths, step_for
+
+KINDS = {"declaration": Declaration, "exemption": Exemption}
+KIND_LABELS = {"declaration": "学时申报", "exemption": "学时折算"}
+PAGE_SIZES = (20, 50, 100)
+DEFAULT_PAGE_SIZE = 50
+# The queue's total is counted up to here; past it the page says "超过 1 万条".
+COUNT_LIMIT = 10_000
+
+
+def _paths_q(paths: tuple[str, ...]) -> Q:
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(org_path__startswith=path)
+    return q
+
+
+def queue_q(actor) -> Q:
+    """The rows waiting for this actor's step (an empty match when they take none)."""
+    q = Q(pk__in=[])
+    for status, route, step in entries_for("approve"):
+        paths = reviewer_paths(actor, step.who)
+        if not paths:
+            continue
+        entry = Q(status=status) & _paths_q(paths)
+        if route != ANY:
+            entry &= Q(has_department=route == DEPT)
+        q |= entry
+    return q
+
+
+def queue_statuses(actor) -> list[str]:
+    """The statuses the actor's queue can hold, in workflow order."""
+    statuses: list[str] = []
+    for status, _route, step in entries_for("approve"):
+        if reviewer_paths(actor, step.who) and status not in statuses:
+            statuses.append(status)
+    return statuses
+
+
+def review_queue(actor, kind: str) -> QuerySet:
+    """The queue of one kind (``declaration`` or ``exemption``), oldest submission first."""
+    model = KINDS[kind]
+    if not actor.is_authenticated:
+        return model.objects.none()
+    return (
+        model.objects.filter(queue_q(actor))
+        .select_related("person__user", "unit__parent")
+        .order_by(F("submitted_at").asc(nulls_first=True), "id")
+    )
+
+
+def queue_counts(actor) -> dict[str, int]:
+    """How many records of each kind wait for the actor (one COUNT per kind)."""
+    if not queue_statuses(actor):
+        return {}
+    return {
+        kind: model.objects.filter(queue_q(actor)).order_by().count()
+        for kind, model in KINDS.items()
+    }
+
+
+def bounded_count(queryset: QuerySet, limit: int = COUNT_LIMIT) -> int:
+    """The count, but never more than ``limit + 1`` rows are counted (a LIMITed subquery)."""
+    return queryset.order_by().values("pk")[: limit + 1].count()
+
+
+# --- Filters ----------------------------------------------------------------------------------
+
+
+def search_q(text: str) -> Q:
+    """An ID number or a 证书管理号 matches exactly; anything else is a name prefix."""
+    text = text.strip()
+    if len(text) == 18 and text[:17].isdigit():
+        return Q(person__user__id_number=normalize_id_number(text))
+    if len(text) == 13 and text.isdigit():
+        return Q(person__cert_no=text)
+    return Q(person__user__name__startswith=text)
+
+
+def queue_filter(queryset: QuerySet, kind: str, filters: dict) -> QuerySet:
+    """Applies the cleaned filters of the queue form (empty values are ignored)."""
+    if filters.get("year"):
+        queryset = queryset.filter(year=filters["year"])
+    if filters.get("status"):
+        queryset = queryset.filter(status=filters["status"])
+    for name in ("unit", "department"):
+        org = filters.get(name)
+        if org is not None:
+            queryset = queryset.filter(org_path__startswith=org.path)
+    if filters.get("submitted_from"):
+        queryset = queryset.filter(submitted_at__date__gte=filters["submitted_from"])
+    if filters.get("submitted_to"):
+        queryset = queryset.filter(submitted_at__date__lte=filters["submitted_to"])
+    if filters.get("q"):
+        queryset = queryset.filter(search_q(filters["q"]))
+    if kind == "declaration":
+        for name in ("subject", "category", "source"):
+            if filters.get(name):
+                queryset = queryset.filter(**{name: filters[name]})
+    return queryset
+
+
+# --- Keyset pagination ------------------------------------------------------------------------
+
+
+@dataclass
+class Cursor:
+    """A position in the queue: the last row's submission time (None sorts first) and id."""
+
+    submitted_at: datetime | None
+    pk: int
+
+    def token(self) -> str:
+        stamp = self.submitted_at.isoformat() if self.submitted_at else "null"
+        return f"{stamp}|{self.pk}"
+
+    @classmethod
+    def parse(cls, token: str) -> "Cursor | None":
+        stamp, _, pk = (token or "").partition("|")
+        if not pk.isdigit():
+            return None
+        if stamp == "null":
+            return cls(None, int(pk))
+        try:
+            moment = parse_datetime(stamp.replace(" ", "+"))
+        except ValueError:
+            return None
+        return cls(moment, int(pk)) if moment else None
+
+
+def _after_q(cursor: Cursor, descending: bool) -> Q:
+    """Rows after the cursor in (submitted_at, id) order; NULL times come first ascending."""
+    t, pk = cursor.submitted_at, cursor.pk
+    if not descending:
+        if t is None:
+            return Q(submitted_at__isnull=True, id__gt=pk) | Q(submitted_at__isnull=False)
+        return Q(submitted_at__gt=t) | Q(submitted_at=t, id__gt=pk)
+    if t is None:
+        return Q(submitted_at__isnull=True, id__lt=pk)
+    return Q(submitted_at__lt=t) | Q(submitted_at=t, id__lt=pk) | Q(submitted_at__isnull=True)
+
+
+@dataclass
+class KeysetPage:
+    rows: list = field(default_factory=list)
+    next_token: str = ""
+
+
+def keyset_page(
+    queryset: QuerySet, *, after: str = "", size: int = DEFAULT_PAGE_SIZE, descending=False
+) -> KeysetPage:
+    """One page of the queue (one query): ``size`` rows after ``after``, and the next token."""
+    if descending:
+        queryset = queryset.order_by(F("submitted_at").desc(nulls_last=True), "-id")
+    else:
+        queryset = queryset.order_by(F("submitted_at").asc(nulls_first=True), "id")
+    cursor = Cursor.parse(after)
+    if cursor is not None:
+        queryset = queryset.filter(_after_q(cursor, descending))
+    rows = list(queryset[: size + 1])
+    page = KeysetPage(rows=rows[:size])
+    if len(rows) > size:
+        last = page.rows[-1]
+        page.next_token = Cursor(last.submitted_at, last.pk).token()
+    return page
+
+
+def step_of(actor, record):
+    """The actor's step for this record (a workflow Step) or None when it is not theirs."""
+    step = step_for(record.status, "approve", record.has_department)
+    if step is None:
+        return None
+    if any(record.org_path.startswith(path) for path in reviewer_paths(actor, step.who)):
+        return step
+    return None
+
+
+def may_revoke(actor, record) -> bool:
+    step = step_for(record.status, "revoke", record.has_department)
+    return step is not None and any(
+        record.org_path.startswith(path) for path in reviewer_paths(actor, step.who)
+    )

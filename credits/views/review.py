@@ -1,0 +1,308 @@
+"""The reviewers' pages: the queue of their step, one record's page, per-row and batch actions."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+
+from orgtree.mixins import OrgAdminRequiredMixin
+from orgtree.selectors import scope_paths, scope_q
+from portal.services import job_create
+
+from ..forms_review import BatchForm, QueueFilterForm, ReviewActForm
+from ..rules import CATEGORIES
+from ..selectors import declarations_visible_to, exemptions_visible_to, trail_of
+from ..selectors_review import (
+    COUNT_LIMIT,
+    DEFAULT_PAGE_SIZE,
+    KIND_LABELS,
+    KINDS,
+    bounded_count,
+    keyset_page,
+    may_revoke,
+    queue_counts,
+    queue_filter,
+    review_queue,
+    step_of,
+)
+from ..services import review_batch, review_one
+from ..workflow import ACTION_LABELS
+from .declarations import params_display_rows
+
+# Up to this many rows a batch runs in the request; more run as a background job.
+BATCH_INLINE_LIMIT = 500
+ACT_LABELS = {"approve": "通过", "return": "退回", "reject": "不予通过", "revoke": "撤销"}
+VISIBLE = {"declaration": declarations_visible_to, "exemption": exemptions_visible_to}
+
+
+def _kind(value: str) -> str:
+    if value not in KINDS:
+        raise Http404("未知的记录类型")
+    return value
+
+
+def _queue_url(kind: str, query: str = "") -> str:
+    url = f"{reverse('credits:review-queue')}?kind={kind}"
+    params = QueryDict(query, mutable=True)
+    params.pop("kind", None)
+    params.pop("after", None)
+    return f"{url}&{params.urlencode()}" if params else url
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _filtered_queue(actor, kind: str, data: QueryDict):
+    data = data.copy()
+    data.setdefault("size", str(DEFAULT_PAGE_SIZE))
+    form = QueueFilterForm(data, actor=actor, kind=kind)
+    return form, queue_filter(review_queue(actor, kind), kind, form.filters())
+
+
+class ReviewQueueView(OrgAdminRequiredMixin, View):
+    """The rows waiting for this admin's step, filtered, with a keyset page of them."""
+
+    template_name = "credits/review_queue.html"
+
+    def get(self, request):
+        kind = request.GET.get("kind", "declaration")
+        kind = kind if kind in KINDS else "declaration"
+        form, queryset = _filtered_queue(request.user, kind, request.GET)
+        filters = form.filters()
+        page = keyset_page(
+            queryset,
+            after=request.GET.get("after", ""),
+            size=filters.get("size") or DEFAULT_PAGE_SIZE,
+            descending=filters.get("sort") == "desc",
+        )
+        # One bounded COUNT of the filtered queue (never more than COUNT_LIMIT + 1 rows).
+        total = bounded_count(queryset)
+        filter_query = request.GET.copy()
+        filter_query.pop("after", None)
+        context = {
+            "kind": kind,
+            "kind_label": KIND_LABELS[kind],
+            "tabs": [
+                {"kind": key, "label": label, "active": key == kind}
+                for key, label in KIND_LABELS.items()
+            ],
+            "form": form,
+            "rows": page.rows,
+            "next_token": page.next_token,
+            "is_first_page": not request.GET.get("after"),
+            "total": total,
+            "total_capped": total > COUNT_LIMIT,
+            "filter_query": filter_query.urlencode(),
+            "batch_form": BatchForm(),
+            "here": request.get_full_path(),
+        }
+        return render(request, self.template_name, context)
+
+
+def review_record(actor, kind: str, pk: int):
+    """A record in the actor's scope as an admin (their own records are not reviewed here)."""
+    queryset = VISIBLE[kind](actor).filter(scope_q(actor, "org_path"))
+    return get_object_or_404(queryset.select_related("person__user", "unit__parent"), pk=pk)
+
+
+def _actions_for(actor, record) -> list[str]:
+    actions = ["approve", "return", "reject"] if step_of(actor, record) else []
+    if may_revoke(actor, record):
+        actions.append("revoke")
+    return actions
+
+
+class ReviewDetailView(OrgAdminRequiredMixin, View):
+    template_name = "credits/review_detail.html"
+
+    def get(self, request, kind, pk):
+        kind = _kind(kind)
+        record = review_record(request.user, kind, pk)
+        return render(request, self.template_name, self.context(request, kind, record))
+
+    @staticmethod
+    def context(request, kind, record, forms=None) -> dict:
+        actions = _actions_for(request.user, record)
+        step = step_of(request.user, record)
+        forms = forms or {}
+        context = {
+            "kind": kind,
+            "kind_label": KIND_LABELS[kind],
+            "record": record,
+            "person": record.person,
+            "trail": list(trail_of(record)),
+            "evidence_list": list(record.evidence.order_by("uploaded_at", "pk")),
+            "can_edit": False,
+            "step_label": ACTION_LABELS["file"] if step and step.next_status == "filed" else "",
+            "action_forms": [
+                {
+                    "action": action,
+                    "label": ACT_LABELS[action],
+                    "form": forms.get(action) or ReviewActForm(action=action),
+                }
+                for action in actions
+            ],
+            "back": _safe_next(request, reverse("credits:review-queue") + f"?kind={kind}"),
+        }
+        if kind == "declaration":
+            context["category"] = CATEGORIES.get(record.category)
+            context["params_display"] = params_display_rows(record)
+        return context
+
+
+class ReviewActView(OrgAdminRequiredMixin, View):
+    """One record, one action: GET shows the reason form, POST applies it."""
+
+    template_name = "credits/review_act.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if kwargs["action"] not in ACT_LABELS:
+            raise Http404("未知的操作")
+        return super().dispatch(request, *args, **kwargs)
+
+    def render_form(self, request, kind, record, action, form, status=200):
+        context = {
+            "kind": kind,
+            "record": record,
+            "action": action,
+            "action_label": ACT_LABELS[action],
+            "form": form,
+            "next": _safe_next(request, ""),
+        }
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request, kind, pk, action):
+        kind = _kind(kind)
+        record = review_record(request.user, kind, pk)
+        return self.render_form(request, kind, record, action, ReviewActForm(action=action))
+
+    def post(self, request, kind, pk, action):
+        kind = _kind(kind)
+        record = review_record(request.user, kind, pk)
+        form = ReviewActForm(request.POST, action=action)
+        if not form.is_valid():
+            return self.render_form(request, kind, record, action, form, status=400)
+        data = form.cleaned_data
+        try:
+            record = review_one(
+                actor=request.user,
+                kind=kind,
+                record_id=record.pk,
+                action=action,
+                comment=data["comment"],
+                approved_hours=data.get("approved_hours"),
+                hours_reason=data.get("hours_reason", ""),
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for name, errors in exc.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+                return self.render_form(request, kind, record, action, form, status=400)
+            messages.error(request, " ".join(exc.messages))
+            return redirect("credits:review-detail", kind, record.pk)
+        name = getattr(record, "title", None) or str(record)
+        messages.success(
+            request,
+            f"已{ACT_LABELS[action]}：{record.person.user.display_name}《{name}》，"
+            f"当前状态为“{record.get_status_display()}”。",
+        )
+        return redirect(_safe_next(request, _queue_url(kind)))
+
+
+class ReviewBatchView(OrgAdminRequiredMixin, View):
+    """A batch: the chosen rows or every row matching the filter, confirmed, then applied."""
+
+    http_method_names = ["post"]
+    template_name = "credits/review_batch_confirm.html"
+
+    def post(self, request, kind):
+        kind = _kind(kind)
+        filter_query = request.POST.get("filter", "")
+        back = _queue_url(kind, filter_query)
+        form = BatchForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                messages.error(request, " ".join(errors))
+            return redirect(back)
+        data = form.cleaned_data
+        if data["select_all"]:
+            _, queryset = _filtered_queue(request.user, kind, QueryDict(filter_query))
+            # The matching ids at this moment, in one query.
+            ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+        else:
+            ids = sorted({int(value) for value in request.POST.getlist("ids") if value.isdigit()})
+        if not ids:
+            messages.error(request, "请先选择要处理的记录。")
+            return redirect(back)
+        label = dict(form.fields["action"].choices)[data["action"]]
+        if not data["confirmed"]:
+            context = {
+                "kind": kind,
+                "kind_label": KIND_LABELS[kind],
+                "count": len(ids),
+                "ids": [] if data["select_all"] else ids,
+                "select_all": data["select_all"],
+                "filter_query": filter_query,
+                "action": data["action"],
+                "action_label": label,
+                "comment": data["comment"],
+                "back": back,
+                "in_background": len(ids) > BATCH_INLINE_LIMIT,
+            }
+            return render(request, self.template_name, context)
+        if len(ids) > BATCH_INLINE_LIMIT:
+            job = job_create(
+                actor=request.user,
+                kind="credits.review_batch",
+                params={
+                    "kind": kind,
+                    "action": data["action"],
+                    "comment": data["comment"],
+                    "ids": ids,
+                },
+                total=len(ids),
+                scope_path=next(iter(scope_paths(request.user)), ""),
+            )
+            messages.info(request, f"已开始在后台批量{label} {len(ids)} 条记录。")
+            return redirect("job-detail", job.pk)
+        try:
+            applied = review_batch(
+                actor=request.user,
+                kind=kind,
+                ids=ids,
+                action=data["action"],
+                comment=data["comment"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(back)
+        skipped = len(ids) - applied.count
+        text = f"批量{label}：已处理 {applied.count} 条"
+        if skipped:
+            text += f"，{skipped} 条因状态已变化或不在您的审核范围内未处理"
+        messages.success(request, text + "。")
+        return redirect(back)
+
+
+def review_home_panel(user) -> dict | None:
+    """The home page's 待我审核: per kind, how many records wait for this admin's step."""
+    counts = queue_counts(user)
+    if not counts:
+        return None
+    url = reverse("credits:review-queue")
+    return {
+        "template": "credits/review_home_panel.html",
+        "items": [
+            {"kind": kind, "label": label, "count": counts[kind], "url": f"{url}?kind={kind}"}
+            for kind, label in KIND_LABELS.items()
+        ],
+    }

@@ -1,0 +1,84 @@
+"""The review chain in the browser: the three admins of the demo hierarchy each approve 张伟's
+declaration in turn (unit, department, HRSS filing), and 张伟 sees it filed with its hours."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+from accounts.demo import DEMO_DECLARATION_TITLE, DEMO_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo", verbosity=0)
+
+
+@pytest.fixture
+def open_as(browser, live_server):
+    """A fresh browser context (its own cookies) signed in as ``username``."""
+    contexts = []
+
+    def login(username: str):
+        context = browser.new_context(base_url=live_server.url, locale="zh-CN")
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        page.get_by_label("用户名或身份证号").fill(username)
+        page.get_by_label("密码").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.get_by_test_id("user-name").wait_for()
+        return page
+
+    yield login
+    for context in contexts:
+        context.close()
+
+
+def approve_in_queue(page) -> None:
+    page.get_by_role("link", name="学时审核").click()
+    row = page.get_by_test_id("review-row").filter(has_text=DEMO_DECLARATION_TITLE)
+    assert "张伟" in row.inner_text()
+    row.get_by_role("button", name="通过").click()
+    assert "已通过" in page.locator(".messages").inner_text()
+
+
+def test_three_admins_approve_and_the_professional_sees_it_filed(demo, open_as):
+    # 第三步: the unit admin, from the queue.
+    unit = open_as("unit_pds_hospital1")
+    assert unit.get_by_test_id("review-count-declaration").inner_text() == "1"
+    approve_in_queue(unit)
+    assert "待主管部门审核" in unit.locator(".messages").inner_text()
+
+    # 第四步: the department admin, from the queue.
+    department = open_as("dept_pds_health")
+    approve_in_queue(department)
+
+    # 第五步: the HRSS admin files it from the record's page, after looking at the evidence.
+    hrss = open_as("hrss_pds")
+    hrss.get_by_role("link", name="学时审核").click()
+    hrss.get_by_role("link", name=DEMO_DECLARATION_TITLE).click()
+    assert "张伟" in hrss.get_by_test_id("person").inner_text()
+    assert hrss.get_by_test_id("evidence-list").get_by_role("img", name="会议通知.png").count() == 1
+    hrss.get_by_test_id("act-approve").click()
+    assert "已备案" in hrss.locator(".messages").inner_text()
+    assert hrss.get_by_test_id("queue-empty").is_visible()
+
+    # 张伟: a message, and the hours counted as filed.
+    professional = open_as("demo")
+    badge = professional.get_by_test_id("notification-badge")
+    assert re.search(r"\d", badge.inner_text())
+    professional.get_by_role("link", name="我的学时").first.click()
+    row = professional.get_by_role("row", name=re.compile(DEMO_DECLARATION_TITLE))
+    assert "已备案" in row.inner_text()
+    card = professional.get_by_test_id("subject-professional")
+    assert card.get_by_test_id("filed").inner_text() == "18"
+    assert card.get_by_test_id("in-review").inner_text() == "0"
+
+    professional.get_by_test_id("notification-badge").click()
+    professional.get_by_role("link", name=re.compile("已备案")).click()
+    assert professional.get_by_role("heading", name=DEMO_DECLARATION_TITLE).is_visible()

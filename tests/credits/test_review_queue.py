@@ -1,0 +1,269 @@
+"""The review queues: whose rows wait for whom, filters, keyset pages, fixed query counts."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from credits.models import Declaration, ReviewStatus
+from credits.selectors_review import (
+    Cursor,
+    bounded_count,
+    keyset_page,
+    queue_counts,
+    queue_filter,
+    review_queue,
+)
+from tests.credits.views_support import THIS_YEAR, declaration, exemption
+from tests.factories import make_person
+
+S = ReviewStatus
+pytestmark = pytest.mark.django_db
+T0 = timezone.now().replace(microsecond=0) - timedelta(days=10)
+
+
+def queue_pks(actor, kind="declaration", **filters) -> set[int]:
+    return set(queue_filter(review_queue(actor, kind), kind, filters).values_list("pk", flat=True))
+
+
+@pytest.fixture
+def rows(tree):
+    """One record per step and route, plus rows that wait for nobody."""
+    h1 = make_person(tree.hospital1, cert_no="4104000000001")
+    h1.user.name = "欧阳明远"
+    h1.user.save(update_fields=["name"])
+    h2 = make_person(tree.hospital2)
+    civil = make_person(tree.civil)
+    xin = make_person(tree.xinhua_unit)
+    lh = make_person(tree.lh_hospital)
+    made = {
+        "h1_submitted": declaration(h1, status=S.SUBMITTED, submitted_at=T0),
+        "h2_submitted": declaration(h2, status=S.SUBMITTED, submitted_at=T0),
+        "h1_unit_approved": declaration(h1, status=S.UNIT_APPROVED, submitted_at=T0),
+        "h1_dept_approved": declaration(h1, status=S.DEPT_APPROVED, submitted_at=T0),
+        "civil_unit_approved": declaration(
+            civil, status=S.UNIT_APPROVED, has_department=False, submitted_at=T0
+        ),
+        "civil_submitted": declaration(
+            civil, status=S.SUBMITTED, has_department=False, submitted_at=T0
+        ),
+        "xin_unit_approved": declaration(
+            xin, status=S.UNIT_APPROVED, has_department=False, submitted_at=T0
+        ),
+        "lh_unit_approved": declaration(lh, status=S.UNIT_APPROVED, submitted_at=T0),
+        "h1_draft": declaration(h1),
+        "h1_filed": declaration(h1, status=S.FILED, submitted_at=T0),
+        "h1_returned": declaration(h1, status=S.RETURNED, submitted_at=T0),
+    }
+    made["people"] = {"h1": h1, "h2": h2, "civil": civil, "xin": xin, "lh": lh}
+    return made
+
+
+def pks(rows, *names) -> set[int]:
+    return {rows[name].pk for name in names}
+
+
+def test_each_admin_sees_exactly_the_rows_of_their_step(tree, rows):
+    a = tree.admins
+    assert queue_pks(a["hospital1"]) == pks(rows, "h1_submitted")
+    assert queue_pks(a["hospital2"]) == pks(rows, "h2_submitted")
+    assert queue_pks(a["civil"]) == pks(rows, "civil_submitted")
+    assert queue_pks(a["health"]) == pks(rows, "h1_unit_approved")
+    assert queue_pks(a["lh_health"]) == pks(rows, "lh_unit_approved")
+    # HRSS: dept_approved rows, and the direct (无主管部门) rows the unit approved, under them
+    # (a city office's subtree holds its counties' offices, as the workflow's scope does).
+    assert queue_pks(a["pds"]) == pks(
+        rows, "h1_dept_approved", "civil_unit_approved", "xin_unit_approved"
+    )
+    assert queue_pks(a["xinhua"]) == pks(rows, "xin_unit_approved")
+    assert queue_pks(a["province"]) == pks(
+        rows, "h1_dept_approved", "civil_unit_approved", "xin_unit_approved"
+    )
+
+
+def test_others_see_none_of_them(tree, rows):
+    for name in ("edu", "school", "lh", "lh_hospital", "institution"):
+        assert queue_pks(tree.admins[name]) == set(), name
+    professional = rows["people"]["h1"].user
+    assert queue_pks(professional) == set()
+    assert queue_counts(professional) == {}
+
+
+def test_exemptions_follow_the_same_chain(tree, rows):
+    h1 = rows["people"]["h1"]
+    waiting = exemption(h1, status=S.SUBMITTED)
+    at_dept = exemption(h1, status=S.UNIT_APPROVED, year=THIS_YEAR - 1)
+    assert queue_pks(tree.admins["hospital1"], "exemption") == {waiting.pk}
+    assert queue_pks(tree.admins["health"], "exemption") == {at_dept.pk}
+    assert queue_pks(tree.admins["hospital2"], "exemption") == set()
+
+
+def test_home_counts(tree, rows):
+    assert queue_counts(tree.admins["pds"]) == {"declaration": 3, "exemption": 0}
+    assert queue_counts(tree.admins["hospital1"]) == {"declaration": 1, "exemption": 0}
+
+
+def test_filters(tree, rows):
+    province = tree.admins["province"]
+    person = rows["people"]["h1"]
+    wanted = pks(rows, "h1_dept_approved")
+    assert queue_pks(province, q=person.user.id_number) == wanted
+    assert queue_pks(province, q=person.user.id_number.lower()) == wanted
+    assert queue_pks(province, q="4104000000001") == wanted
+    assert queue_pks(province, q="欧阳") == wanted
+    assert queue_pks(province, q="明远") == set()  # names match from the start
+    assert queue_pks(province, q=person.user.id_number[:10]) == set()  # never a partial ID
+    assert queue_pks(province, unit=tree.civil) == pks(rows, "civil_unit_approved")
+    assert queue_pks(province, department=tree.health) == wanted
+    assert queue_pks(province, unit=tree.xinhua) == pks(rows, "xin_unit_approved")
+    assert queue_pks(province, status=S.UNIT_APPROVED) == pks(
+        rows, "civil_unit_approved", "xin_unit_approved"
+    )
+    Declaration.objects.filter(pk=rows["civil_unit_approved"].pk).update(
+        year=THIS_YEAR - 1, source=Declaration.Source.UNIT_BATCH, subject="public"
+    )
+    Declaration.objects.filter(pk=rows["xin_unit_approved"].pk).update(
+        submitted_at=T0 - timedelta(days=5), category="practice", params={"hours": 8}
+    )
+    assert queue_pks(province, year=THIS_YEAR - 1) == pks(rows, "civil_unit_approved")
+    assert queue_pks(province, source="unit_batch") == pks(rows, "civil_unit_approved")
+    assert queue_pks(province, subject="public") == pks(rows, "civil_unit_approved")
+    assert queue_pks(province, category="practice") == pks(rows, "xin_unit_approved")
+    day = timezone.localdate(T0 - timedelta(days=5))
+    assert queue_pks(province, submitted_to=day) == pks(rows, "xin_unit_approved")
+    assert queue_pks(province, submitted_from=day + timedelta(days=1)) == pks(
+        rows, "civil_unit_approved", "h1_dept_approved"
+    )
+
+
+@pytest.fixture
+def many(tree):
+    """120 submitted declarations of hospital1; groups of 7 share a submission time."""
+    people = [make_person(tree.hospital1) for _ in range(4)]
+    batch = []
+    for index in range(120):
+        person = people[index % 4]
+        batch.append(
+            Declaration(
+                person=person,
+                unit=person.unit,
+                org_path=person.org_path,
+                year=THIS_YEAR,
+                status=S.SUBMITTED,
+                submitted_at=T0 + timedelta(minutes=index // 7),
+                subject="public",
+                category="public_course",
+                params={"hours": 8},
+                title=f"课程 {index}",
+                claimed_hours=8,
+                basis="declared",
+            )
+        )
+    Declaration.objects.bulk_create(batch)
+    return list(Declaration.objects.filter(title__startswith="课程 ").values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_keyset_pages_walk_every_row_once_in_order(tree, many, descending):
+    queryset = review_queue(tree.admins["hospital1"], "declaration")
+    seen, after, pages = [], "", 0
+    while True:
+        page = keyset_page(queryset, after=after, size=20, descending=descending)
+        seen += [(row.submitted_at, row.pk) for row in page.rows]
+        pages += 1
+        if not page.next_token:
+            break
+        after = page.next_token
+    assert pages == 6
+    assert len(seen) == 120 and {pk for _, pk in seen} == set(many)
+    assert seen == sorted(seen, reverse=descending)
+
+
+def test_the_cursor_round_trips_through_a_url():
+    cursor = Cursor(T0, 42)
+    token = cursor.token().replace("+", " ")  # what a "+" in a query string becomes
+    assert Cursor.parse(token) == cursor
+    assert Cursor.parse("null|7") == Cursor(None, 7)
+    assert Cursor.parse("garbage") is None
+    assert Cursor.parse("2024-13-45|3") is None
+
+
+def test_null_submission_times_are_paged_too(tree):
+    person = make_person(tree.hospital1)
+    made = [declaration(person, status=S.SUBMITTED, submitted_at=None) for _ in range(3)]
+    made.append(declaration(person, status=S.SUBMITTED, submitted_at=T0))
+    queryset = review_queue(tree.admins["hospital1"], "declaration")
+    for descending in (False, True):
+        seen, after = [], ""
+        while True:
+            page = keyset_page(queryset, after=after, size=1, descending=descending)
+            seen += [row.pk for row in page.rows]
+            if not page.next_token:
+                break
+            after = page.next_token
+        assert sorted(seen) == sorted(d.pk for d in made)
+
+
+def test_bounded_count(tree, many):
+    queryset = review_queue(tree.admins["hospital1"], "declaration")
+    assert bounded_count(queryset) == 120
+    assert bounded_count(queryset, limit=50) == 51
+
+
+def _queue_queries(client, size: int) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(reverse("credits:review-queue"), {"size": size})
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == size
+    return len(context.captured_queries)
+
+
+def test_queue_page_query_count_does_not_depend_on_page_size(client, tree, many):
+    client.force_login(tree.admins["hospital1"])
+    client.get(reverse("home"))  # the site name is cached after the first request
+    assert _queue_queries(client, 20) == _queue_queries(client, 100)
+
+
+def test_queue_page_next_link_and_total(client, tree, many):
+    client.force_login(tree.admins["hospital1"])
+    url = reverse("credits:review-queue")
+    response = client.get(url, {"size": 100})
+    assert "共 120 条" in response.content.decode()
+    token = response.context["next_token"]
+    response = client.get(url, {"size": 100, "after": token})
+    assert len(response.context["rows"]) == 20 and not response.context["next_token"]
+    assert "回到第一页" in response.content.decode()
+
+
+def test_queue_page_is_for_admins_only(client, tree, rows):
+    client.force_login(rows["people"]["h1"].user)
+    assert client.get(reverse("credits:review-queue")).status_code == 403
+    client.logout()
+    assert client.get(reverse("credits:review-queue")).status_code == 302
+
+
+def test_the_exemption_tab_lists_exemptions(client, tree, rows):
+    waiting = exemption(rows["people"]["h1"], status=S.SUBMITTED, year=THIS_YEAR - 1)
+    client.force_login(tree.admins["hospital1"])
+    response = client.get(reverse("credits:review-queue"), {"kind": "exemption"})
+    assert [row.pk for row in response.context["rows"]] == [waiting.pk]
+    html = response.content.decode()
+    assert reverse("credits:review-detail", args=["exemption", waiting.pk]) in html
+    assert 'name="category"' not in html  # declaration-only filters are not offered
+
+
+def test_filters_in_the_query_string(client, tree, rows):
+    client.force_login(tree.admins["province"])
+    person = rows["people"]["h1"]
+    url = reverse("credits:review-queue")
+    response = client.get(url, {"q": person.user.id_number, "sort": "desc", "size": 20})
+    assert [row.pk for row in response.context["rows"]] == [rows["h1_dept_approved"].pk]
+    response = client.get(url, {"unit": tree.civil.pk})
+    assert [row.pk for row in response.context["rows"]] == [rows["civil_unit_approved"].pk]
+    # An org outside the scope is not a valid choice: the filter is ignored, never widened.
+    client.force_login(tree.admins["pds"])
+    response = client.get(url, {"unit": tree.lh_hospital.pk})
+    assert rows["lh_unit_approved"].pk not in {row.pk for row in response.context["rows"]}
