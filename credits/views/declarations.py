@@ -1,6 +1,7 @@
 """A professional's declarations: the list, the form (create and edit), the page, the actions."""
 
 import json
+from abc import ABC, abstractmethod
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -94,7 +95,7 @@ class DeclarationDetailView(LoginRequiredMixin, DetailView):
         )
 
 
-class DeclarationFormView(ProfessionalRequiredMixin, View):
+class DeclarationFormView(ABC, ProfessionalRequiredMixin, View):
     """The form shared by create and edit.
 
     Every category's parameter fieldset is on the page; the chosen one is enabled. Without
@@ -175,11 +176,13 @@ class DeclarationFormView(ProfessionalRequiredMixin, View):
             return self.render_form(form, params_form)
         return self.saved(declaration)
 
+    @abstractmethod
     def save(self, data: dict) -> Declaration:
-        raise NotImplementedError
+        """Said by each concrete view (create or edit)."""
 
+    @abstractmethod
     def saved(self, declaration: Declaration):
-        raise NotImplementedError
+        """Said by each concrete view (create or edit)."""
 
 
 class DeclarationCreateView(DeclarationFormView):

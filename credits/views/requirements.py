@@ -1,6 +1,7 @@
 """Requirement rows (年度学时要求): every admin reads the rows that apply to them; HRSS admins
 write the rows of their region, and a calculator shows what a person-year resolves to."""
 
+from abc import ABC, abstractmethod
 from decimal import Decimal
 
 from django.contrib import messages
@@ -154,11 +155,12 @@ class RequirementListView(OrgAdminRequiredMixin, ListView):
         }
 
 
-class RequirementFormView(HrssAdminRequiredMixin, View):
+class RequirementFormView(ABC, HrssAdminRequiredMixin, View):
     template_name = "credits/requirement_form.html"
 
+    @abstractmethod
     def get_requirement(self) -> Requirement:
-        raise NotImplementedError
+        """Said by each concrete view (create or edit)."""
 
     def get(self, request, **kwargs):
         requirement = self.get_requirement()
