@@ -1,0 +1,36 @@
+"""The credits models, split by topic; import them from here (``credits.models``)."""
+
+from .checks import Sanction, SanctionQuerySet, SpotCheck, SpotCheckItem
+from .common import HOURS
+from .records import (
+    EDITABLE,
+    IN_REVIEW,
+    Declaration,
+    Evidence,
+    Exemption,
+    PersonYear,
+    Reviewable,
+    ReviewEvent,
+    ReviewStatus,
+    evidence_path,
+)
+from .requirements import Requirement
+
+__all__ = [
+    "EDITABLE",
+    "HOURS",
+    "IN_REVIEW",
+    "Declaration",
+    "Evidence",
+    "Exemption",
+    "PersonYear",
+    "Requirement",
+    "ReviewEvent",
+    "ReviewStatus",
+    "Reviewable",
+    "Sanction",
+    "SanctionQuerySet",
+    "SpotCheck",
+    "SpotCheckItem",
+    "evidence_path",
+]

@@ -1,0 +1,3 @@
+"""Shared by the credits models."""
+
+HOURS = {"max_digits": 6, "decimal_places": 1}
