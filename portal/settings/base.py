@@ -196,6 +196,14 @@ STORAGES = {
 # (make run, tests); production.py turns this off and serves the collected, hashed files.
 WHITENOISE_USE_FINDERS = True
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+
+# --- Certificates -------------------------------------------------------------------------------
+# Where each process keeps the common cut of the certificate font (certificates/fonts.py).
+CERT_FONT_DIR = Path(os.environ.get("CERT_FONT_DIR", VAR_DIR / "fonts"))
+# A merged certificate fits on one A4 page up to this many years.
+CERT_MAX_YEARS = int(os.environ.get("CERT_MAX_YEARS", "10"))
+# A batch print job covers at most this many people (one PDF or zip to download).
+CERT_BATCH_MAX = int(os.environ.get("CERT_BATCH_MAX", "2000"))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 
 LOGGING = {

@@ -1,0 +1,74 @@
+"""Scoped reads of seals and certificate issues.
+
+Issues are visible to their person and to admins whose scope holds the person's unit (the one
+scoping filter, ``scope_q``); anything else answers 404 like a missing row. Seals are visible
+to the HRSS admins of the office, and every seal to the province.
+"""
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import Person
+from credits.selectors_requirements import hrss_offices
+from orgtree.models import Org, Region
+from orgtree.selectors import scope_q
+
+from .models import CertificateIssue, Seal
+
+
+def is_province_admin(user) -> bool:
+    return any(office.region.level == Region.Level.PROVINCE for office in hrss_offices(user))
+
+
+def seal_offices_for(user) -> QuerySet[Org]:
+    """The HRSS offices whose seal the user may apply for: those they administer."""
+    return Org.objects.filter(
+        pk__in=[office.pk for office in hrss_offices(user)], kind=Org.Kind.HRSS
+    ).select_related("region", "region__parent")
+
+
+def seals_visible_to(user) -> QuerySet[Seal]:
+    if is_province_admin(user):
+        qs = Seal.objects.all()
+    else:
+        qs = Seal.objects.filter(office__in=[office.pk for office in hrss_offices(user)])
+    return qs.select_related("office", "office__region", "applied_by", "decided_by")
+
+
+def seal_for_unit(unit: Org) -> Seal | None:
+    """The approved seal nearest above ``unit``: its county's, else its city's, else the
+    province's. None when no office on the way has one: no certificate is issued then."""
+    ancestor_ids = [int(part) for part in unit.path.strip("/").split("/") if part]
+    return (
+        Seal.objects.filter(
+            status=Seal.Status.APPROVED,
+            office_id__in=ancestor_ids,
+            office__kind=Org.Kind.HRSS,
+        )
+        .select_related("office")
+        .order_by("-office__level")
+        .first()
+    )
+
+
+def persons_printable_by(user) -> QuerySet[Person]:
+    """People whose certificates ``user`` may request: themselves, and their scope's people."""
+    if not user.is_authenticated:
+        return Person.objects.none()
+    return Person.objects.filter(
+        Q(user=user) | scope_q(user, "org_path"), status=Person.Status.APPROVED
+    ).select_related("user", "unit", "region")
+
+
+def issues_visible_to(user) -> QuerySet[CertificateIssue]:
+    if not user.is_authenticated:
+        return CertificateIssue.objects.none()
+    return CertificateIssue.objects.filter(
+        Q(person__user=user) | scope_q(user, "person__org_path")
+    ).select_related("person", "person__user", "office", "seal")
+
+
+def issues_in_scope(user) -> QuerySet[CertificateIssue]:
+    """An admin's list: the issues of the people in their scope (not their own)."""
+    return CertificateIssue.objects.filter(scope_q(user, "person__org_path")).select_related(
+        "person", "person__user", "person__unit", "office"
+    )

@@ -1,0 +1,18 @@
+import logging
+
+from celery import shared_task
+
+from .services import issue_render, issue_render_fail
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="certificates.render_issue")
+def render_issue(issue_id: int) -> None:
+    """Renders one certificate issue by id; a rendered issue is left alone (safe to repeat)."""
+    try:
+        issue_render(issue_id=issue_id)
+    except Exception as exc:
+        # The failure shows on the certificate's page, which offers to try again.
+        logger.exception("certificate issue %s failed to render", issue_id)
+        issue_render_fail(issue_id=issue_id, error=f"{type(exc).__name__}: {exc}")
