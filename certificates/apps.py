@@ -12,3 +12,7 @@ class CertificatesConfig(AppConfig):
         from .receivers import on_person_years_changed
 
         person_years_changed.connect(on_person_years_changed, dispatch_uid="certificates.supersede")
+
+        # seals: menu and registrations
+        # issues: menu and registrations
+        # batch: menu, job kind and registrations

@@ -32,5 +32,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("orgtree.urls")),
     path("", include("credits.urls")),
+    path("certificates/", include("certificates.urls")),
     path("admin/", admin.site.urls),
 ]

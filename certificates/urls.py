@@ -1,0 +1,5 @@
+from . import urls_batch, urls_issues, urls_seals
+
+app_name = "certificates"
+
+urlpatterns = [*urls_seals.urlpatterns, *urls_issues.urlpatterns, *urls_batch.urlpatterns]

@@ -1,0 +1,3 @@
+"""URLs of the certificates app: Batch printing of certificates as a job."""
+
+urlpatterns: list = []

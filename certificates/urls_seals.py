@@ -1,0 +1,3 @@
+"""URLs of the certificates app: Seal applications, approval and revocation."""
+
+urlpatterns: list = []
