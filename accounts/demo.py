@@ -291,7 +291,7 @@ def demo_professional_ensure(orgs: dict[str, Org]) -> None:
 DEMO_DECLARATION_TITLE = "全国医院感染管理学术年会"
 
 
-def _demo_png() -> bytes:
+def demo_png() -> bytes:
     from PIL import Image
 
     buffer = io.BytesIO()
@@ -318,7 +318,7 @@ def demo_declaration_ensure() -> None:
         end_date=None,
         description="参加年会并宣读论文。",
     )
-    upload = SimpleUploadedFile("会议通知.png", _demo_png(), content_type="image/png")
+    upload = SimpleUploadedFile("会议通知.png", demo_png(), content_type="image/png")
     declaration_evidence_add(actor=user, declaration_id=declaration.pk, upload=upload)
     declaration_submit(actor=user, declaration_id=declaration.pk)
 

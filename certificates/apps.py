@@ -13,6 +13,17 @@ class CertificatesConfig(AppConfig):
 
         person_years_changed.connect(on_person_years_changed, dispatch_uid="certificates.supersede")
 
+        from portal.demo import register_demo_loader
+
+        from .demo import certificates_demo_ensure
+
+        register_demo_loader("certificates", certificates_demo_ensure, order=60)
+
         # seals: menu and registrations
         # issues: menu and registrations
-        # batch: menu, job kind and registrations
+        from orgtree.selectors import is_admin
+        from portal.navigation import register_menu_item
+
+        from . import job_kinds  # noqa: F401  (registers the batch printing job)
+
+        register_menu_item("批量打印证书", "certificates:batch", is_admin, order=65)

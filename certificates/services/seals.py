@@ -60,7 +60,9 @@ def seal_apply(
     *, actor, office_id: int, text: str, source: str, upload=None, letter: str = ""
 ) -> Seal:
     """A new seal version for ``office_id``, waiting for the province's approval."""
-    office = seal_offices_for(actor).filter(pk=office_id).select_for_update().first()
+    office = (
+        seal_offices_for(actor).filter(pk=office_id).select_for_update(of=("self",)).first()
+    )
     if office is None:
         raise ValidationError({"office": "只能为本人管理的人社部门申请继续教育专用章。"})
     text = (text or "").strip()

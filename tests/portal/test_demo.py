@@ -79,3 +79,20 @@ def test_demo_user_logs_in_by_username_and_by_id_number(output, client):
             follow=True,
         )
         assert 'data-testid="user-name">张伟<' in response.content.decode()
+
+
+def test_demo_has_approved_seals_and_a_rendered_merged_certificate(output):
+    from certificates.models import CertificateIssue, Seal
+    from credits.models import PersonYear
+
+    assert set(
+        Seal.objects.filter(status=Seal.Status.APPROVED).values_list("office__region_id", flat=True)
+    ) == {"410000", "410400", "410402", "411100"}
+    demo = User.objects.get(username="demo").person
+    years = dict(PersonYear.objects.filter(person=demo).values_list("year", "completed"))
+    assert years == {2021: True, 2022: True, 2023: True, 2024: True, 2025: False}
+    issue = CertificateIssue.objects.get(person=demo)
+    assert (issue.first_year, issue.last_year) == (2021, 2025)
+    assert issue.status == CertificateIssue.Status.VALID
+    assert issue.render_status == CertificateIssue.Render.READY
+    assert issue.pdf.read().startswith(b"%PDF")
