@@ -122,3 +122,29 @@ def test_no_filed_hours_no_certificate(tree):
     with pytest.raises(ValidationError) as error:
         certificate_request(actor=person.user, person_id=person.pk, first_year=2020, last_year=2020)
     assert "没有已备案的学时" in str(error.value)
+
+
+def test_filing_through_the_review_chain_supersedes(
+    tree, person, django_capture_on_commit_callbacks
+):
+    from credits.models import ReviewStatus
+    from credits.services import review_batch
+    from tests.credits.views_support import filed
+
+    approved_seal(tree, tree.pds)
+    with django_capture_on_commit_callbacks(execute=True):
+        issue, _ = certificate_request(
+            actor=person.user, person_id=person.pk, first_year=2019, last_year=2021
+        )
+    later = filed(
+        person, "practice", 12, year=2020, status=ReviewStatus.DEPT_APPROVED, has_department=True
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        review_batch(actor=tree.admins["pds"], kind="declaration", ids=[later.pk], action="approve")
+
+    later.refresh_from_db()
+    issue.refresh_from_db()
+    assert later.status == ReviewStatus.FILED
+    assert issue.status == CertificateIssue.Status.SUPERSEDED
+    assert issue.superseded_at is not None
+    assert issue.pdf  # the old PDF stays downloadable
