@@ -22,7 +22,7 @@ RUN pip install -e . \
        REDIS_URL=redis://localhost:6379/0 \
        DJANGO_ALLOWED_HOSTS=localhost \
        python manage.py collectstatic --noinput \
-    && mkdir -p /app/var/media /app/var/beat \
+    && mkdir -p /app/var/media /app/var/beat /app/var/fonts \
     && chown -R portal:portal /app/var /app/staticfiles
 
 USER portal

@@ -1,12 +1,13 @@
 """The certificate's font: Noto Serif CJK SC, named explicitly, in one of two cuts.
 
 WeasyPrint keeps the glyph ids of the font it embeds, so the time and size of a certificate
-grow with the font's glyph count: the full Noto face (65,535 glyphs) costs about 240 ms and
-180 KB a certificate here, a cut of the same face down to GB 2312 and ASCII (7,500 glyphs)
-about 150 ms and 70 KB. So a certificate whose every character is in the common cut is set in
-it, and any other (a name with 堃 or 𠮷) in the full face: one face per document, chosen
-before layout, never a glyph fallback. The common cut is made from the installed Noto font
-with HarfBuzz (0.1 s) the first time a process needs it and kept in ``CERT_FONT_DIR``.
+grow with the highest glyph id it uses: the full Noto face (65,535 glyphs) costs about 100 ms
+and 100 KB a certificate more than a cut of the same face down to GB 2312 and ASCII (7,545
+characters; 13,262 glyphs with the variants its layout tables reach, kept so that text is
+shaped exactly as in the full face). So a certificate whose every character is in the common
+cut is set in it, and any other (a name with 堃 or 𠮷) in the full face: one face per document,
+chosen before layout, never a glyph fallback. The common cut is made from the installed Noto
+font with HarfBuzz (0.1 s) the first time a process needs it and kept in ``CERT_FONT_DIR``.
 """
 
 import functools

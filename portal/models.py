@@ -80,6 +80,12 @@ class Job(models.Model):
         return job_kind_label(self.kind)
 
     @property
+    def kind_detail_url(self) -> str:
+        from .jobs import job_kind_detail_url
+
+        return job_kind_detail_url(self)
+
+    @property
     def percent(self) -> int:
         if self.status == self.Status.DONE:
             return 100

@@ -13,6 +13,7 @@ from portal.services import audit_record
 
 from ..exports import people_workbook
 from ..forms import PersonFilterForm
+from ..person_links import person_links_for
 from ..selectors import persons_visible_to
 from .review import search_q
 
@@ -95,4 +96,8 @@ class PersonDetailView(OrgAdminRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         transfers = self.object.transfers.select_related("from_unit", "to_unit", "decided_by")
-        return super().get_context_data(transfers=transfers, **kwargs)
+        return super().get_context_data(
+            transfers=transfers,
+            person_links=person_links_for(self.request.user, self.object),
+            **kwargs,
+        )

@@ -1,5 +1,9 @@
 """Every write of the certificates app (seals, certificate issues)."""
 
+from .batch import (
+    batch_print_resolve,
+    batch_print_start,
+)
 from .issues import (
     certificate_request,
     code_new,
@@ -38,4 +42,6 @@ __all__ = [
     "snapshot_content",
     "verify_url",
     "years_validate",
+    "batch_print_resolve",
+    "batch_print_start",
 ]

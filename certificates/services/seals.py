@@ -8,7 +8,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
+from PIL import Image, UnidentifiedImageError
 
 from credits.selectors_requirements import hrss_offices
 from orgtree.models import Org, Region
@@ -19,7 +21,16 @@ from ..seal_art import seal_svg
 from ..selectors import is_province_admin, seal_offices_for
 
 SEAL_MAX_BYTES = 2 * 1024 * 1024
+SEAL_MIN_SIDE, SEAL_MAX_SIDE = 200, 2000
+LETTER_MAX_CHARS = 1000
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+# A round seal on a transparent square leaves at least the corners (about a fifth) clear.
+MIN_TRANSPARENT_SHARE = 0.2
+MIN_INK_SHARE = 0.005
+
+NOT_TRANSPARENT = "印章图片需要透明背景（带透明通道、背景透明的 PNG 图片）。"
+DAMAGED = "印章图片已损坏，无法打开，请重新导出后上传。"
+BAD_SIZE = "印章图片的宽和高应在 200 至 2000 像素之间。"
 
 
 def seal_text_default(office: Org) -> str:
@@ -30,10 +41,9 @@ def seal_text_default(office: Org) -> str:
     return f"{region.full_name}专业技术人员继续教育专用章"
 
 
-def _png_check(content: bytes) -> None:
-    """An uploaded seal: a real PNG, square-ish, with transparency, not too large."""
-    from PIL import Image, UnidentifiedImageError
-
+def _png_checked(content: bytes) -> bytes:
+    """An uploaded seal: a real PNG, about square, with a transparent background. Returns it
+    re-encoded by Pillow, which keeps the pixels and drops any other chunk the file carried."""
     if len(content) > SEAL_MAX_BYTES:
         raise ValidationError({"image": "印章图片不能超过 2 MB。"})
     if not content.startswith(PNG_MAGIC):
@@ -42,54 +52,80 @@ def _png_check(content: bytes) -> None:
         with Image.open(io.BytesIO(content)) as image:
             image.verify()
         with Image.open(io.BytesIO(content)) as image:
-            image.load()
             width, height = image.size
-            transparent = image.mode in ("RGBA", "LA") or "transparency" in image.info
+            # The size is checked before decoding, so a small file cannot unpack to gigabytes.
+            if min(width, height) < SEAL_MIN_SIDE or max(width, height) > SEAL_MAX_SIDE:
+                raise ValidationError({"image": BAD_SIZE})
+            if max(width, height) > 1.2 * min(width, height):
+                raise ValidationError({"image": "印章图片应接近正方形（宽高相差不超过 20%）。"})
+            has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+            if not has_alpha:
+                raise ValidationError({"image": NOT_TRANSPARENT})
+            image.load()
+            rgba = image.convert("RGBA")
+    except Image.DecompressionBombError:
+        raise ValidationError({"image": BAD_SIZE}) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValidationError({"image": "印章图片已损坏，无法打开。"}) from None
-    if not (200 <= width <= 2000 and 200 <= height <= 2000):
-        raise ValidationError({"image": "印章图片的宽和高应在 200 至 2000 像素之间。"})
-    if max(width, height) > 1.2 * min(width, height):
-        raise ValidationError({"image": "印章图片应接近正方形。"})
-    if not transparent:
-        raise ValidationError({"image": "印章图片需要透明背景（带透明通道的 PNG）。"})
+        raise ValidationError({"image": DAMAGED}) from None
+    histogram = rgba.getchannel("A").histogram()
+    pixels = width * height
+    if sum(histogram[:16]) < MIN_TRANSPARENT_SHARE * pixels:
+        raise ValidationError({"image": NOT_TRANSPARENT})
+    if sum(histogram[128:]) < MIN_INK_SHARE * pixels:
+        raise ValidationError({"image": "印章图片中没有可见的印章图案。"})
+    buffer = io.BytesIO()
+    rgba.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _detail_link(seal: Seal) -> str:
+    return reverse("certificates:seal-detail", args=[seal.pk])
 
 
 @transaction.atomic
 def seal_apply(
-    *, actor, office_id: int, text: str, source: str, upload=None, letter: str = ""
+    *,
+    actor,
+    office_id: int,
+    text: str,
+    source: str,
+    upload=None,
+    letter: str = "",
+    ip: str = "",
 ) -> Seal:
     """A new seal version for ``office_id``, waiting for the province's approval."""
-    office = (
-        seal_offices_for(actor).filter(pk=office_id).select_for_update(of=("self",)).first()
-    )
+    office = seal_offices_for(actor).filter(pk=office_id).select_for_update(of=("self",)).first()
     if office is None:
         raise ValidationError({"office": "只能为本人管理的人社部门申请继续教育专用章。"})
     text = (text or "").strip()
     if not 4 <= len(text) <= 24:
         raise ValidationError({"text": "印章文字应为 4 至 24 个字。"})
+    letter = (letter or "").strip()
+    if len(letter) > LETTER_MAX_CHARS:
+        raise ValidationError({"letter": f"申请说明不能超过 {LETTER_MAX_CHARS} 字。"})
     if source not in Seal.Source.values:
         raise ValidationError({"source": "请选择印章来源。"})
     if Seal.objects.filter(office=office, status=Seal.Status.PENDING).exists():
         raise ValidationError("本单位已有一份待审批的申请，请等待省人社厅审批或撤回后再申请。")
+    png = b""
+    if source == Seal.Source.UPLOADED:
+        if upload is None:
+            raise ValidationError({"image": "请上传印章图片（透明背景的 PNG）。"})
+        png = _png_checked(upload.read(SEAL_MAX_BYTES + 1))
     version = (Seal.objects.filter(office=office).aggregate(top=Max("version"))["top"] or 0) + 1
     seal = Seal(
         office=office,
         version=version,
         text=text,
         source=source,
-        letter=(letter or "").strip(),
+        letter=letter,
         applied_by=actor,
+        svg=seal_svg(text) if source == Seal.Source.GENERATED else "",
     )
-    if source == Seal.Source.GENERATED:
-        seal.svg = seal_svg(text)
-    else:
-        if upload is None:
-            raise ValidationError({"image": "请上传印章图片（透明背景的 PNG）。"})
-        content = upload.read()
-        _png_check(content)
-        seal.image.save(f"seal-{office.pk}-v{version}.png", ContentFile(content), save=False)
     seal.full_clean()
+    # The file is written last, once nothing else can refuse the application.
+    if png:
+        seal.image.save(f"seal-{office.pk}-v{version}.png", ContentFile(png), save=False)
     seal.save()
     audit_record(
         actor=actor,
@@ -97,6 +133,7 @@ def seal_apply(
         target=f"seal:{seal.pk}",
         org_path=office.path,
         detail={"office": office.name, "version": version, "source": source},
+        ip=ip,
     )
     return seal
 
@@ -104,7 +141,12 @@ def seal_apply(
 def _decidable(actor, seal_id: int) -> Seal:
     if not is_province_admin(actor):
         raise ValidationError("只有省人力资源和社会保障厅的管理员可以审批继续教育专用章。")
-    seal = Seal.objects.select_for_update().select_related("office").filter(pk=seal_id).first()
+    seal = (
+        Seal.objects.select_for_update(of=("self",))
+        .select_related("office")
+        .filter(pk=seal_id)
+        .first()
+    )
     if seal is None:
         raise ValidationError("没有找到这份申请。")
     if seal.status != Seal.Status.PENDING:
@@ -112,26 +154,29 @@ def _decidable(actor, seal_id: int) -> Seal:
     return seal
 
 
-def _notify(seal: Seal, title: str, body: str = "") -> None:
-    if seal.applied_by_id:
+def _notify(seal: Seal, title: str, body: str = "", *, actor=None) -> None:
+    if seal.applied_by_id and seal.applied_by_id != getattr(actor, "pk", None):
         notifications_send(
             messages=[
                 {
                     "user_id": seal.applied_by_id,
                     "title": title,
                     "body": body,
-                    "link": f"/certificates/seals/{seal.pk}/",
+                    "link": _detail_link(seal),
                 }
             ]
         )
 
 
 @transaction.atomic
-def seal_approve(*, actor, seal_id: int) -> Seal:
+def seal_approve(*, actor, seal_id: int, ip: str = "") -> Seal:
     """The province approves: the seal is in force and the office's previous one is replaced."""
     seal = _decidable(actor, seal_id)
     now = timezone.now()
-    Seal.objects.filter(office=seal.office, status=Seal.Status.APPROVED).update(
+    previous = Seal.objects.filter(office=seal.office, status=Seal.Status.APPROVED)
+    replaced = list(previous.values_list("pk", flat=True))
+    # Before the new one is approved: the database allows one approved seal per office.
+    previous.update(
         status=Seal.Status.REPLACED, ended_at=now, end_reason=f"由第 {seal.version} 版替换"
     )
     seal.status = Seal.Status.APPROVED
@@ -139,18 +184,23 @@ def seal_approve(*, actor, seal_id: int) -> Seal:
     seal.decided_at = now
     seal.save(update_fields=["status", "decided_by", "decided_at"])
     audit_record(
-        actor=actor, action="seal.approve", target=f"seal:{seal.pk}", org_path=seal.office.path
+        actor=actor,
+        action="seal.approve",
+        target=f"seal:{seal.pk}",
+        org_path=seal.office.path,
+        detail={"replaced": replaced},
+        ip=ip,
     )
-    _notify(seal, f"《{seal.text}》启用申请已批准")
+    _notify(seal, f"《{seal.text}》启用申请已批准", actor=actor)
     return seal
 
 
 @transaction.atomic
-def seal_reject(*, actor, seal_id: int, reason: str) -> Seal:
+def seal_reject(*, actor, seal_id: int, reason: str, ip: str = "") -> Seal:
+    seal = _decidable(actor, seal_id)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "请填写未通过的原因。"})
-    seal = _decidable(actor, seal_id)
     seal.status = Seal.Status.REJECTED
     seal.decided_by = actor
     seal.decided_at = timezone.now()
@@ -162,24 +212,30 @@ def seal_reject(*, actor, seal_id: int, reason: str) -> Seal:
         target=f"seal:{seal.pk}",
         org_path=seal.office.path,
         detail={"reason": seal.reject_reason},
+        ip=ip,
     )
-    _notify(seal, f"《{seal.text}》启用申请未通过", seal.reject_reason)
+    _notify(seal, f"《{seal.text}》启用申请未通过", seal.reject_reason, actor=actor)
     return seal
 
 
 @transaction.atomic
-def seal_revoke(*, actor, seal_id: int, reason: str) -> Seal:
+def seal_revoke(*, actor, seal_id: int, reason: str, ip: str = "") -> Seal:
     """Stops an approved seal (the province, or the office itself). Certificates already
     stamped keep it; new ones fall back as ``seal_for_unit`` describes."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "请填写停用原因。"})
-    seal = Seal.objects.select_for_update().select_related("office").filter(pk=seal_id).first()
+    seal = (
+        Seal.objects.select_for_update(of=("self",))
+        .select_related("office")
+        .filter(pk=seal_id)
+        .first()
+    )
     own = seal is not None and seal.office_id in {office.pk for office in hrss_offices(actor)}
     if seal is None or not (own or is_province_admin(actor)):
         raise ValidationError("没有找到这枚印章，或您无权停用它。")
     if seal.status != Seal.Status.APPROVED:
         raise ValidationError("只有启用中的印章可以停用。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写停用原因。"})
     seal.status = Seal.Status.REVOKED
     seal.ended_at = timezone.now()
     seal.end_reason = reason[:300]
@@ -190,24 +246,37 @@ def seal_revoke(*, actor, seal_id: int, reason: str) -> Seal:
         target=f"seal:{seal.pk}",
         org_path=seal.office.path,
         detail={"reason": seal.end_reason},
+        ip=ip,
     )
+    _notify(seal, f"《{seal.text}》已停用", seal.end_reason, actor=actor)
     return seal
 
 
 @transaction.atomic
-def seal_withdraw(*, actor, seal_id: int) -> Seal:
-    """The applying office takes back an application the province has not decided yet."""
-    seal = Seal.objects.select_for_update().select_related("office").filter(pk=seal_id).first()
+def seal_withdraw(*, actor, seal_id: int, ip: str = "") -> Seal:
+    """The applying office takes back an application the province has not decided yet. It was
+    never stamped anywhere, so the row goes; the audit row keeps the trace."""
+    seal = (
+        Seal.objects.select_for_update(of=("self",))
+        .select_related("office")
+        .filter(pk=seal_id)
+        .first()
+    )
     if seal is None or seal.office_id not in {office.pk for office in hrss_offices(actor)}:
         raise ValidationError("没有找到这份申请。")
     if seal.status != Seal.Status.PENDING:
         raise ValidationError("只有待审批的申请可以撤回。")
-    office_path = seal.office.path
-    seal_pk = seal.pk
-    if seal.image:
-        seal.image.delete(save=False)
-    seal.delete()
     audit_record(
-        actor=actor, action="seal.withdraw", target=f"seal:{seal_pk}", org_path=office_path
+        actor=actor,
+        action="seal.withdraw",
+        target=f"seal:{seal.pk}",
+        org_path=seal.office.path,
+        detail={"office": seal.office.name, "version": seal.version, "text": seal.text},
+        ip=ip,
     )
+    if seal.image:
+        # The file goes only once the row is gone for good: a rollback keeps both.
+        storage, name = seal.image.storage, seal.image.name
+        transaction.on_commit(lambda: storage.delete(name))
+    seal.delete()
     return seal

@@ -1,0 +1,35 @@
+from django.contrib import admin
+
+from portal.admin import ReadOnlyAdminMixin
+
+from .models import CertificateIssue, Seal
+
+
+@admin.register(Seal)
+class SealAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Seals change only through the application and approval services."""
+
+    list_display = ("office", "version", "text", "source", "status", "applied_at", "decided_at")
+    list_filter = ("status", "source")
+    search_fields = ("office__name", "text")
+    list_select_related = ("office",)
+    date_hierarchy = "applied_at"
+
+
+@admin.register(CertificateIssue)
+class CertificateIssueAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Issues are stored evidence of what was certified: never edited by hand."""
+
+    list_display = (
+        "issued_at",
+        "person",
+        "first_year",
+        "last_year",
+        "office",
+        "status",
+        "render_status",
+    )
+    list_filter = ("status", "render_status")
+    search_fields = ("person__user__name", "person__cert_no")
+    list_select_related = ("person__user", "office")
+    date_hierarchy = "issued_at"
