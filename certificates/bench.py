@@ -8,6 +8,7 @@ so two runs render the same certificates.
 import random
 import statistics
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -22,6 +23,7 @@ MAX_MEDIAN_MS = 200
 MAX_PDF_KB = 300
 PDFA_ROUNDS = 30
 PREVIEW_ROUNDS = 20
+LABEL_WIDTH = 44
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏"
@@ -124,6 +126,12 @@ def _timed(function: Callable[[], bytes]) -> tuple[float, bytes]:
     return (time.perf_counter() - start) * 1000, result
 
 
+def _padded(label: str) -> str:
+    """``label`` padded to LABEL_WIDTH terminal columns: a CJK character takes two."""
+    width = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in label)
+    return label + " " * max(1, LABEL_WIDTH - width)
+
+
 @dataclass
 class Figures:
     label: str
@@ -132,12 +140,12 @@ class Figures:
 
     def line(self) -> str:
         if not self.times:
-            return f"{self.label:<34}     0"
+            return f"{_padded(self.label)}    0"
         ordered = sorted(self.times)
         p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
         kb = [size / 1024 for size in self.sizes]
         return (
-            f"{self.label:<34} {len(ordered):5d} {statistics.median(ordered):8.1f} {p95:8.1f} "
+            f"{_padded(self.label)}{len(ordered):5d} {statistics.median(ordered):8.1f} {p95:8.1f} "
             f"{ordered[-1]:8.1f} {statistics.median(kb):9.1f} {max(kb):9.1f}"
         )
 
@@ -152,7 +160,7 @@ class Report:
 
     def lines(self) -> list[str]:
         lines = [
-            f"{'':<34} {'count':>5} {'median':>8} {'p95':>8} {'max':>8} "
+            f"{_padded('')}{'count':>5} {'median':>8} {'p95':>8} {'max':>8} "
             f"{'KB med':>9} {'KB max':>9}",
             self.overall.line(),
             *(figures.line() for figures in self.paths),
