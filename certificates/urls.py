@@ -1,5 +1,10 @@
-from . import urls_batch, urls_issues, urls_seals
+from . import urls_batch, urls_issues, urls_query, urls_seals
 
 app_name = "certificates"
 
-urlpatterns = [*urls_seals.urlpatterns, *urls_issues.urlpatterns, *urls_batch.urlpatterns]
+urlpatterns = [
+    *urls_seals.urlpatterns,
+    *urls_issues.urlpatterns,
+    *urls_batch.urlpatterns,
+    *urls_query.urlpatterns,
+]

@@ -33,5 +33,6 @@ urlpatterns = [
     path("", include("orgtree.urls")),
     path("", include("credits.urls")),
     path("certificates/", include("certificates.urls")),
+    path("", include("certificates.urls_public")),
     path("admin/", admin.site.urls),
 ]

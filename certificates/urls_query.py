@@ -1,0 +1,3 @@
+"""URLs of the certificates app: the admins' single and batch certificate queries."""
+
+urlpatterns: list = []
