@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test setup system-packages system-packages-test data lint format ci clean \
-	bench bench-cert
+	bench bench-cert bench-verify
 
 run: setup
 	@echo "平台地址 / serving on http://$(HOST):$(PORT)/"
@@ -54,7 +54,12 @@ ci:
 bench-cert: $(INSTALLED)
 	$(PY) manage.py bench_cert
 
-bench: bench-cert
+# Serves the demo with gunicorn on a throwaway PostgreSQL database and Redis, and compares
+# the QR verification page's throughput with a bare Django view (budget: at least half).
+bench-verify: $(INSTALLED)
+	bash scripts/bench-verify.sh
+
+bench: bench-cert bench-verify
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from portal.admin import ReadOnlyAdminMixin
 
-from .models import CertificateIssue, Seal
+from .models import CertificateIssue, Seal, VerificationLog
 
 
 @admin.register(Seal)
@@ -33,3 +33,14 @@ class CertificateIssueAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("person__user__name", "person__cert_no")
     list_select_related = ("person__user", "office")
     date_hierarchy = "issued_at"
+
+
+@admin.register(VerificationLog)
+class VerificationLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Every public check of a certificate, written by the verification views alone."""
+
+    list_display = ("created_at", "channel", "code", "found", "issue", "ip_hash")
+    list_filter = ("channel", "found")
+    search_fields = ("code", "ip_hash")
+    list_select_related = ("issue",)
+    date_hierarchy = "created_at"

@@ -41,3 +41,6 @@ class CertificatesConfig(AppConfig):
         from . import job_kinds  # noqa: F401  (registers the batch printing job)
 
         register_menu_item("批量打印证书", "certificates:batch", is_admin, order=65)
+        register_menu_item("批量查询", "certificates:batch-query", is_admin, order=67)
+        # Unit, department and HRSS admins alike may look up one person of their scope.
+        register_menu_item("证书查询", "certificates:query", is_admin, order=66)

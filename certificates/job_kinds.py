@@ -5,6 +5,7 @@ from portal.models import Job
 from portal.services import job_finish, job_progress
 
 from .services import batch as batch_services
+from .services import batch_query as batch_query_services
 
 # People whose names are fetched at once for the list of those not printed.
 NAMES_CHUNK = 200
@@ -50,3 +51,11 @@ def batch_print_job(job: Job) -> None:
         file_name=file_name,
         file_content=content,
     )
+
+
+@register_job_kind(
+    batch_query_services.BATCH_QUERY, label="批量查询", detail_url="certificates:batch-query-job"
+)
+def batch_query_job(job: Job) -> None:
+    """Answers a batch query too large for the request; its result is an xlsx file."""
+    batch_query_services.batch_query_job_run(job=job)

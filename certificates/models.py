@@ -170,3 +170,39 @@ class CertificateIssue(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.render_status == self.Render.READY
+
+
+class VerificationLog(models.Model):
+    """One public check of a certificate (the QR page, the lookup or the API), found or not.
+
+    Written with a single INSERT per request. The client is kept only as a keyed hash of its
+    address: enough to see one source hammering the lookup, never the address itself.
+    """
+
+    class Channel(models.TextChoices):
+        PAGE = "page", "扫码核验"
+        LOOKUP = "lookup", "证书查询"
+        API = "api", "接口查询"
+
+    created_at = models.DateTimeField("核验时间", default=timezone.now)
+    code = models.CharField("查询内容", max_length=40, blank=True)
+    issue = models.ForeignKey(
+        CertificateIssue,
+        verbose_name="证书",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="verifications",
+    )
+    channel = models.CharField("渠道", max_length=8, choices=Channel.choices)
+    ip_hash = models.CharField("来源（IP 摘要）", max_length=64)
+    found = models.BooleanField("查询到证书")
+
+    class Meta:
+        verbose_name = "证书核验记录"
+        verbose_name_plural = "证书核验记录"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="verification_created")]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.code}（{'查到' if self.found else '未查到'}）"

@@ -3,6 +3,7 @@ import logging
 from celery import shared_task
 
 from .services import issue_render, issue_render_fail
+from .services.verification import verification_logs_flush
 
 logger = logging.getLogger(__name__)
 
@@ -16,3 +17,10 @@ def render_issue(issue_id: int) -> None:
         # The failure shows on the certificate's page, which offers to try again.
         logger.exception("certificate issue %s failed to render", issue_id)
         issue_render_fail(issue_id=issue_id, error=f"{type(exc).__name__}: {exc}")
+
+
+@shared_task(name="certificates.flush_verification_logs", ignore_result=True)
+def flush_verification_logs() -> None:
+    """Writes the buffered QR page checks (services.verification); run by beat every few
+    seconds and early when the buffer fills."""
+    verification_logs_flush()

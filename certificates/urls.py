@@ -1,4 +1,4 @@
-from . import urls_batch, urls_issues, urls_query, urls_seals
+from . import urls_batch, urls_batch_query, urls_issues, urls_query, urls_seals
 
 app_name = "certificates"
 
@@ -7,4 +7,5 @@ urlpatterns = [
     *urls_issues.urlpatterns,
     *urls_batch.urlpatterns,
     *urls_query.urlpatterns,
+    *urls_batch_query.urlpatterns,
 ]

@@ -1,3 +1,10 @@
-"""URLs of the certificates app: the admins' single and batch certificate queries."""
+"""URLs of the certificates app: the admins' single certificate query."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .views import query
+
+urlpatterns = [
+    path("query/", query.PersonQueryView.as_view(), name="query"),
+    path("query/people/<int:pk>/", query.PersonQueryDetailView.as_view(), name="query-person"),
+]

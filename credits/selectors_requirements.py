@@ -16,12 +16,13 @@ from .models import Requirement
 def hrss_offices(user) -> list[Org]:
     """The approved HRSS offices the user administers, the highest first; cached on the user
     object for the request, like ``scope_paths``."""
+    if not user.is_authenticated:
+        return []
     cached = getattr(user, "_hrss_offices", None)
     if cached is not None:
         return cached
     offices = list(admin_orgs(user).filter(kind=Org.Kind.HRSS).order_by("level", "pk"))
-    if user.is_authenticated:
-        user._hrss_offices = offices
+    user._hrss_offices = offices
     return offices
 
 

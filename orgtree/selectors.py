@@ -29,6 +29,9 @@ def admin_orgs(user) -> QuerySet[Org]:
 
 def scope_paths(user) -> tuple[str, ...]:
     """The path prefixes of the user's scope, nested ones removed; cached on the user object."""
+    if not user.is_authenticated:
+        # Anonymous visitors have no scope; the menu asks many times per public page.
+        return ()
     cached = getattr(user, "_scope_paths", None)
     if cached is not None:
         return cached
@@ -38,8 +41,7 @@ def scope_paths(user) -> tuple[str, ...]:
         if not any(path.startswith(kept) for kept in outermost):
             outermost.append(path)
     result = tuple(outermost)
-    if user.is_authenticated:
-        user._scope_paths = result
+    user._scope_paths = result
     return result
 
 

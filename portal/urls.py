@@ -7,6 +7,8 @@ admin.site.site_header = "继续教育公共服务平台 · 系统管理"
 admin.site.site_title = "系统管理"
 
 urlpatterns = [
+    # First: the QR page is the busiest URL, and Django tries the patterns in order.
+    path("", include("certificates.urls_public")),
     path("", views.HomeView.as_view(), name="home"),
     path("register/", views.RegisterGuideView.as_view(), name="register-guide"),
     path("healthz", views.HealthzView.as_view(), name="healthz"),
@@ -33,6 +35,5 @@ urlpatterns = [
     path("", include("orgtree.urls")),
     path("", include("credits.urls")),
     path("certificates/", include("certificates.urls")),
-    path("", include("certificates.urls_public")),
     path("admin/", admin.site.urls),
 ]

@@ -26,6 +26,7 @@ from portal.services import audit_record
 from ..models import CertificateIssue, Seal
 from ..rendering import SVG, render_pdf, render_preview
 from ..selectors import issues_in_scope, persons_printable_by, seal_for_unit
+from ..verify_cache import pages_forget
 
 # Unambiguous upper-case letters and digits (no 0/O, 1/I): 20 of them carry 100 random bits.
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -143,12 +144,14 @@ def certificate_request(
             CertificateIssue.objects.filter(pk=existing.pk).update(
                 render_status=CertificateIssue.Render.PENDING, render_error=""
             )
+            pages_forget([existing.code])
             existing.render_status = CertificateIssue.Render.PENDING
             if enqueue:
                 _enqueue(existing.pk)
         return existing, False
     now = timezone.now()
     # The same years with other content (a new name, unit or seal) make the old issue stale.
+    pages_forget(same_range.values_list("code", flat=True))
     same_range.update(status=CertificateIssue.Status.SUPERSEDED, superseded_at=now)
     today = timezone.localdate()
     code = code_new()
@@ -226,6 +229,7 @@ def issue_render(*, issue_id: int) -> CertificateIssue:
     if not updated:  # another worker finished first: keep its files, drop ours
         storage.delete(pdf_name)
         storage.delete(preview_name)
+    pages_forget([issue.code])  # the page now offers the PDF's digest
     issue.refresh_from_db()
     return issue
 
@@ -244,13 +248,16 @@ def issues_supersede(*, pairs: Iterable[tuple[int, int]]) -> int:
         years_of[person_id].add(year)
     person_ids = sorted(years_of)
     stale: list[int] = []
+    stale_codes: list[str] = []
     for start in range(0, len(person_ids), 2000):
         chunk = person_ids[start : start + 2000]
-        for pk, person_id, first, last in CertificateIssue.objects.filter(
+        for pk, code, person_id, first, last in CertificateIssue.objects.filter(
             person_id__in=chunk, status=CertificateIssue.Status.VALID
-        ).values_list("pk", "person_id", "first_year", "last_year"):
+        ).values_list("pk", "code", "person_id", "first_year", "last_year"):
             if any(first <= year <= last for year in years_of[person_id]):
                 stale.append(pk)
+                stale_codes.append(code)
+    pages_forget(stale_codes)
     now = timezone.now()
     count = 0
     for start in range(0, len(stale), 2000):
@@ -280,6 +287,7 @@ def issue_revoke(*, actor, issue_id: int, reason: str) -> CertificateIssue:
     issue.revoked_by = actor
     issue.revoke_reason = reason[:300]
     issue.save(update_fields=["status", "revoked_at", "revoked_by", "revoke_reason"])
+    pages_forget([issue.code])
     audit_record(
         actor=actor,
         action="certificate.revoke",

@@ -36,6 +36,12 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # Reverse proxies whose X-Forwarded-For is believed (rate limits and audit need client IPs).
 TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
 HOURS_COMPUTE_RATE_LIMIT = int(os.environ.get("HOURS_COMPUTE_RATE_LIMIT", "120"))  # per IP/min
+# Public certificate lookups per IP a minute: the lookup form's submissions and both JSON API
+# endpoints share this one budget, so the API is no way round the form's limit.
+CERT_LOOKUP_RATE_LIMIT = int(os.environ.get("CERT_LOOKUP_RATE_LIMIT", "10"))
+# Opening /v/<code> (QR scans) per IP a minute; codes carry 100 random bits, so this only
+# keeps one client from hogging the page, enumeration is hopeless anyway.
+CERT_VERIFY_RATE_LIMIT = int(os.environ.get("CERT_VERIFY_RATE_LIMIT", "60"))
 
 # Where the QR codes of certificates point; the verification host as users reach it.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -139,6 +145,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Shanghai"
+# QR page checks are buffered in Redis and written in bulk by beat (certificates.services.
+# verification); without Redis each check is one INSERT.
+CERT_VERIFY_LOG_BUFFER = env_bool("CERT_VERIFY_LOG_BUFFER", bool(REDIS_URL))
+CELERY_BEAT_SCHEDULE = {
+    "flush-verification-logs": {"task": "certificates.flush_verification_logs", "schedule": 5.0},
+}
 
 # --- Accounts and security ----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -204,6 +216,10 @@ CERT_FONT_DIR = Path(os.environ.get("CERT_FONT_DIR", VAR_DIR / "fonts"))
 CERT_MAX_YEARS = int(os.environ.get("CERT_MAX_YEARS", "10"))
 # A batch print job covers at most this many people (one PDF or zip to download).
 CERT_BATCH_MAX = int(os.environ.get("CERT_BATCH_MAX", "2000"))
+# An admin's batch query (批量查询) takes at most this many ID or certificate numbers; up to
+# CERT_QUERY_INLINE_MAX are answered in the request, more run as a job with a progress page.
+CERT_QUERY_MAX = int(os.environ.get("CERT_QUERY_MAX", "10000"))
+CERT_QUERY_INLINE_MAX = int(os.environ.get("CERT_QUERY_INLINE_MAX", "500"))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 
 LOGGING = {

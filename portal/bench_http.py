@@ -1,0 +1,152 @@
+"""Throughput of pages served the way production serves them: gunicorn (sync workers, one per
+core) in front of the portal, loaded by client processes over HTTP on this machine.
+
+A page's throughput is compared with a bare Django view behind the same middleware and server
+(``portal.bench_urls``), so the figure says what the page costs beyond Django itself, whatever
+the machine. Rounds alternate between the paths so that drift in the machine's load hits both.
+"""
+
+import http.client
+import multiprocessing
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connections
+
+from .bench_urls import BARE_PATH
+
+
+@dataclass
+class PathFigures:
+    path: str
+    rates: list[float]  # requests a second, one per round
+    failures: int
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.rates) if self.rates else 0.0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """gunicorn on 127.0.0.1 with the bench settings; ``env`` adds to the environment."""
+
+    def __init__(self, *, workers: int, env: dict[str, str]):
+        self.port = _free_port()
+        self.workers = workers
+        self.env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.bench", **env}
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> "Server":
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        self.process = subprocess.Popen(
+            [
+                str(gunicorn),
+                "portal.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(self.workers),
+                "--log-level",
+                "warning",
+            ],
+            cwd=settings.BASE_DIR,
+            env=self.env,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("gunicorn exited at start")
+            try:
+                if fetch(self.port, BARE_PATH)[0] == 200:
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not answer within 30 s")
+
+    def __exit__(self, *exc) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=30)
+
+
+def fetch(port: int, path: str) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path, headers={"Host": "127.0.0.1"})
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def _client(port: int, path: str, seconds: float, start: float, results) -> None:
+    while time.time() < start:
+        time.sleep(0.001)
+    done = failed = 0
+    end = start + seconds
+    while time.time() < end:
+        try:
+            status, _ = fetch(port, path)
+        except OSError:
+            status = 0
+        if status == 200:
+            done += 1
+        else:
+            failed += 1
+    results.put((done, failed))
+
+
+def load(port: int, path: str, *, clients: int, seconds: float) -> tuple[float, int]:
+    """Requests a second answered 200 by ``clients`` processes hammering ``path``, and the
+    number of other answers."""
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    start = time.time() + 0.3  # all clients begin together
+    processes = [
+        context.Process(target=_client, args=(port, path, seconds, start, results))
+        for _ in range(clients)
+    ]
+    for process in processes:
+        process.start()
+    totals = [results.get() for _ in processes]
+    for process in processes:
+        process.join()
+    return sum(done for done, _ in totals) / seconds, sum(failed for _, failed in totals)
+
+
+def compare(
+    paths: list[str],
+    *,
+    workers: int,
+    clients: int,
+    seconds: float,
+    rounds: int,
+    env: dict[str, str],
+) -> list[PathFigures]:
+    """Throughput of the bare view and of ``paths``, ``rounds`` alternating rounds each."""
+    connections.close_all()  # the client processes are forked: they must not share one
+    figures = [PathFigures(path, [], 0) for path in [BARE_PATH, *paths]]
+    with Server(workers=workers, env=env) as server:
+        for figure in figures:  # warm up: imports, template and connection caches
+            load(server.port, figure.path, clients=clients, seconds=1)
+        for _ in range(rounds):
+            for figure in figures:
+                rate, failed = load(server.port, figure.path, clients=clients, seconds=seconds)
+                figure.rates.append(rate)
+                figure.failures += failed
+    return figures

@@ -1,0 +1,644 @@
+"""The admins' batch query: parsing pasted text and uploaded files, the scoped answer of 10,000
+numbers mixing in-scope, out-of-scope, unknown, malformed and repeated entries in a bounded
+number of queries, the xlsx, the job for large lists, and the audit rows."""
+
+import csv
+import io
+import math
+import zipfile
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import Workbook, load_workbook
+
+from accounts.ids import with_check_character
+from certificates.batch_query import (
+    CERT_NO,
+    DUPLICATE,
+    ID,
+    MALFORMED,
+    MAX_UPLOAD_BYTES,
+    check_count,
+    classify,
+    entries_from_items,
+    items_from_text,
+    items_from_upload,
+)
+from certificates.selectors_batch_query import CHUNK
+from certificates.services import batch_query as services
+from certificates.services.batch_query import (
+    BATCH_QUERY,
+    FOUND,
+    MISSING,
+    batch_query_cells,
+    batch_query_export,
+    batch_query_rows,
+    batch_query_start,
+)
+from credits.models import PersonYear
+from orgtree.selectors import scope_paths
+from portal.models import AuditLog, Job
+from portal.tasks import run_job
+from tests.certificates.support import filed_years
+from tests.credits.views_support import image_bytes
+from tests.factories import make_person
+
+FIRST, LAST = 2021, 2023
+
+
+# --- Parsing (no database) ------------------------------------------------------------------------
+
+
+def xlsx_file(rows) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_file(rows, encoding: str, delimiter: str = ",") -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter).writerows(rows)
+    return buffer.getvalue().encode(encoding)
+
+
+VALID_ID = with_check_character("41040219850312001")
+OTHER_ID = with_check_character("41110219900101123")
+
+
+def test_text_is_split_on_lines_commas_spaces_tabs_and_semicolons():
+    text = f"{VALID_ID}\n4104020000001,4104020000002；4104020000003\t4104020000004 ;、 x\r\n"
+    assert items_from_text(text) == [
+        VALID_ID,
+        "4104020000001",
+        "4104020000002",
+        "4104020000003",
+        "4104020000004",
+        "x",
+    ]
+    assert items_from_text("  \n ,, ") == []
+
+
+@pytest.mark.parametrize(
+    ("item", "kind", "value"),
+    [
+        (VALID_ID, ID, VALID_ID),
+        ("４１０４０２００００００１", CERT_NO, "4104020000001"),  # full-width digits
+        (" 4104020000001 ", CERT_NO, "4104020000001"),
+        ("'4104020000001", CERT_NO, "4104020000001"),  # copied out of Excel as text
+    ],
+)
+def test_valid_entries(item, kind, value):
+    entry = classify(item)
+    assert (entry.kind, entry.value, entry.note) == (kind, value, "")
+
+
+def test_a_lower_case_x_is_the_same_number():
+    number = next(
+        with_check_character(f"4104021985031{n:04d}")
+        for n in range(10000)
+        if with_check_character(f"4104021985031{n:04d}").endswith("X")
+    )
+    entry = classify(number.lower())
+    assert (entry.kind, entry.value) == (ID, number)
+
+
+@pytest.mark.parametrize(
+    ("item", "reason"),
+    [
+        (VALID_ID[:17] + ("1" if VALID_ID[17] == "0" else "0"), "校验位"),
+        ("410402198513321234", "出生日期"),
+        ("991234198503121234", "省级行政区划代码"),
+        ("410402850312123", "15 位"),
+        ("41040219850312", "当前为 14 位"),
+        ("3104020000001", "应以 41 开头"),
+        ("4.10402198503121E+17", "后几位已丢失"),
+        ("张三", "只能包含数字"),
+        ("41040219850312123Y", "只能由数字组成"),
+    ],
+)
+def test_malformed_entries_say_why(item, reason):
+    entry = classify(item)
+    assert entry.kind == MALFORMED
+    assert reason in entry.note
+
+
+def test_repeats_are_marked_with_the_first_position():
+    entries = entries_from_items(
+        [VALID_ID, "4104020000001", VALID_ID.lower(), "abc", "ABC", "4104020000001"]
+    )
+    assert [entry.kind for entry in entries] == [
+        ID,
+        CERT_NO,
+        DUPLICATE,
+        MALFORMED,
+        DUPLICATE,
+        DUPLICATE,
+    ]
+    assert [entry.first for entry in entries] == [0, 0, 1, 0, 4, 2]
+    assert entries[2].note == "与第 1 条重复。"
+
+
+def test_a_very_long_item_is_cut_for_display():
+    entry = classify("9" * 500)
+    assert entry.kind == MALFORMED
+    assert len(entry.shown) == 40 and entry.shown.endswith("…")
+
+
+def test_xlsx_by_header_with_numbers_kept_as_numbers():
+    content = xlsx_file(
+        [
+            ["序号", "姓名", "身份证号", "备注"],
+            [1, "甲", VALID_ID, ""],
+            [2, "乙", 4104020000001, ""],  # a 13-digit number survives as a number
+            [3, "丙", None, ""],
+            [4, "丁", f" {OTHER_ID} ", ""],
+        ]
+    )
+    # The empty cell is skipped, the spaces around a number are not part of it.
+    assert items_from_upload("名单.xlsx", content) == [VALID_ID, "4104020000001", OTHER_ID]
+
+
+def test_xlsx_with_a_float_cell_reports_the_lost_digits():
+    content = xlsx_file([[4.10402198503121e17], [4104020000001.0]])
+    items = items_from_upload("名单.XLSX", content)
+    assert items[1] == "4104020000001"
+    entry = classify(items[0])
+    assert entry.kind == MALFORMED and "后几位已丢失" in entry.note
+
+
+def test_xlsx_first_column_without_header():
+    content = xlsx_file([[VALID_ID, "x"], ["4104020000001", "y"]])
+    assert items_from_upload("a.xlsx", content) == [VALID_ID, "4104020000001"]
+
+
+def test_xlsx_first_column_with_an_unknown_header_and_blank_lines_above():
+    content = xlsx_file([[None], ["编号"], [VALID_ID], [None], ["4104020000001"]])
+    assert items_from_upload("a.xlsx", content) == [VALID_ID, "4104020000001"]
+
+
+def test_csv_utf8_with_bom_and_header():
+    content = b"\xef\xbb\xbf" + csv_file(
+        [["姓名", "证书管理号"], ["张三", "4104020000001"], ["李四", VALID_ID]], "utf-8"
+    )
+    assert items_from_upload("list.csv", content) == ["4104020000001", VALID_ID]
+
+
+def test_csv_gb18030_with_semicolons():
+    content = csv_file(
+        [["证件号码", "单位"], [VALID_ID, "平顶山市第一人民医院"], [OTHER_ID, "漯河市中心医院"]],
+        "gb18030",
+        delimiter=";",
+    )
+    with pytest.raises(UnicodeDecodeError):
+        content.decode("utf-8")
+    assert items_from_upload("名单.csv", content) == [VALID_ID, OTHER_ID]
+
+
+def test_csv_utf16_from_excel_unicode_text():
+    content = "身份证号\tname\r\n".encode("utf-16") + f"{VALID_ID}\ta\r\n".encode("utf-16-le")
+    assert items_from_upload("u.csv", content) == [VALID_ID]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("名单.xlsx", image_bytes("PNG"), "不是有效的 Excel"),
+        ("名单.csv", image_bytes("PNG"), "不是文本格式的 CSV"),
+        ("名单.xlsx", b"410402198503121234\n", "不是有效的 Excel"),
+        ("名单.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "旧版 Excel"),
+        ("名单.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "旧版 Excel"),
+        ("名单.txt", b"410402198503121234\n", "只能上传"),
+        ("名单.csv", b"", "空的"),
+        ("名单.csv", b"4104020000001\n" + b"\xff\xfe\xfa" * 3, "编码"),
+        ("名单.xlsx", b"PK\x03\x04broken", "不是有效的 Excel"),
+    ],
+)
+def test_bad_files_are_refused_by_content(name, content, message):
+    with pytest.raises(ValidationError) as caught:
+        items_from_upload(name, content)
+    assert message in caught.value.messages[0]
+
+
+def test_a_zip_that_is_not_a_workbook_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<w/>")
+        archive.writestr("[Content_Types].xml", "<Types/>")
+    with pytest.raises(ValidationError) as caught:
+        items_from_upload("disguised.xlsx", buffer.getvalue())
+    assert "不是有效的 Excel" in caught.value.messages[0]
+
+
+def test_a_file_over_5_mb_is_refused():
+    with pytest.raises(ValidationError) as caught:
+        items_from_upload("big.csv", b"4104020000001\n" * (MAX_UPLOAD_BYTES // 14 + 1))
+    assert "不能超过 5 MB" in caught.value.messages[0]
+
+
+def test_the_count_limit(settings):
+    settings.CERT_QUERY_MAX = 10000
+    check_count(["1"] * 10000)
+    with pytest.raises(ValidationError) as caught:
+        check_count(["1"] * 10001)
+    assert "共 10001 条号码，超过单次批量查询的上限 10000 条" in caught.value.messages[0]
+    with pytest.raises(ValidationError):
+        check_count([])
+
+
+# --- The scoped answer ----------------------------------------------------------------------------
+
+
+def year_row(person, year, public, professional, completed) -> PersonYear:
+    return PersonYear(
+        person=person,
+        year=year,
+        org_path=person.org_path,
+        filed_public=Decimal(public),
+        filed_professional=Decimal(professional),
+        required_total=90,
+        required_public=30,
+        required_professional=60,
+        completed=completed,
+    )
+
+
+class People:
+    """20 people of 平顶山 (in the pds admin's scope), 10 of 漯河 (out of it), one pending."""
+
+    def __init__(self, tree):
+        units = [tree.hospital1, tree.hospital2, tree.school, tree.xinhua_unit]
+        self.pds = [make_person(units[i % 4], cert_no=f"41040000{i:05d}") for i in range(20)]
+        self.lh = [make_person(tree.lh_hospital, cert_no=f"41110000{i:05d}") for i in range(10)]
+        self.pending = make_person(tree.hospital1, status="pending")
+        rows = []
+        for index, person in enumerate(self.pds + self.lh):
+            # 2021 filed and complete, 2022 partly, 2023 nothing (no row at all).
+            rows.append(year_row(person, 2021, "30", f"{60 + index}.5", True))
+            rows.append(year_row(person, 2022, "12", "0", False))
+        PersonYear.objects.bulk_create(rows)
+
+
+@pytest.fixture
+def people(tree):
+    return People(tree)
+
+
+def unknown_ids(count: int) -> list[str]:
+    """Valid numbers nobody holds: 平顶山 卫东区, born on consecutive days from 1960."""
+    import datetime
+
+    numbers = []
+    day = datetime.date(1960, 1, 1)
+    while len(numbers) < count:
+        for serial in range(100, 110):
+            numbers.append(with_check_character(f"410403{day:%Y%m%d}{serial}"))
+        day += datetime.timedelta(days=1)
+    return numbers[:count]
+
+
+def mixed_items(people: People, total: int) -> dict:
+    """``total`` numbers: the 20 in scope (half by ID, half by 证书管理号, one ID typed with a
+    lower-case x where it has one), the 10 of 漯河, the pending person, repeats, unknown
+    证书管理号, malformed strings, and valid-but-unknown ID numbers for the rest."""
+    in_scope = [
+        p.user.id_number.lower() if i % 2 == 0 else p.cert_no for i, p in enumerate(people.pds)
+    ]
+    out_of_scope = [p.user.id_number if i % 2 else p.cert_no for i, p in enumerate(people.lh)]
+    repeats = in_scope[:5] + out_of_scope[:3]
+    malformed = [f"{with_check_character('41040219850312001')[:17]}Y"] + [
+        f"bad-{i}" for i in range(total // 50)
+    ]
+    unknown_certs = [f"4199{i:09d}" for i in range(total // 10)]
+    fixed = in_scope + out_of_scope + [people.pending.user.id_number] + repeats
+    rest = total - len(fixed) - len(malformed) - len(unknown_certs)
+    items = malformed + unknown_certs + unknown_ids(rest)
+    # Spread the known ones through the list (in order) so that they fall into every chunk.
+    step = total // len(fixed)
+    for index, value in enumerate(fixed):
+        items.insert(index * step, value)
+    assert len(items) == total
+    return {
+        "items": items,
+        "in_scope": set(in_scope),
+        "out_of_scope": set(out_of_scope),
+        "malformed": set(malformed),
+        "repeats": len(repeats),
+    }
+
+
+def check_rows(rows, mix, people: People):
+    by_number = {p.user.id_number: p for p in people.pds} | {p.cert_no: p for p in people.pds}
+    seen = set()
+    for row in rows:
+        value = row["input"].upper()
+        if row["status"] == "duplicate":
+            assert row["input"] in mix["in_scope"] | mix["out_of_scope"]
+            continue
+        if row["input"] in mix["in_scope"]:
+            person = by_number[value]
+            assert row["status"] == FOUND
+            assert (row["name"], row["id_number"], row["cert_no"], row["unit"]) == (
+                person.user.name,
+                person.user.id_number,
+                person.cert_no,
+                person.unit.name,
+            )
+            index = people.pds.index(person)
+            assert row["years"] == [
+                {
+                    "year": 2021,
+                    "public": "30",
+                    "professional": f"{60 + index}.5",
+                    "total": f"{90 + index}.5",
+                    "completed": True,
+                },
+                {
+                    "year": 2022,
+                    "public": "12",
+                    "professional": "0",
+                    "total": "12",
+                    "completed": False,
+                },
+                {
+                    "year": 2023,
+                    "public": "0",
+                    "professional": "0",
+                    "total": "0",
+                    "completed": False,
+                },
+            ]
+            seen.add(person.pk)
+        elif row["input"] in mix["malformed"]:
+            assert row["status"] == "malformed" and row["note"]
+        else:
+            # 漯河's people, the pending person, unknown numbers: one and the same answer.
+            assert row["status"] == MISSING
+            assert {k: v for k, v in row.items() if k not in ("n", "input")} == {
+                "status": MISSING,
+                "note": "",
+                "name": "",
+                "id_number": "",
+                "cert_no": "",
+                "unit": "",
+                "years": [],
+            }
+    assert seen == {p.pk for p in people.pds}
+
+
+def test_ten_thousand_numbers_in_a_bounded_number_of_queries(tree, people):
+    admin = tree.admins["pds"]
+    scope_paths(admin)  # the scope is read once per request and cached on the user
+    counts = {}
+    for total in (1000, 10000):
+        mix = mixed_items(people, total)
+        entries = entries_from_items(mix["items"])
+        ids = {e.value for e in entries if e.kind == ID}
+        certs = {e.value for e in entries if e.kind == CERT_NO}
+        with CaptureQueriesContext(connection) as queries:
+            rows = batch_query_rows(actor=admin, entries=entries, first_year=FIRST, last_year=LAST)
+        counts[total] = len(queries)
+        # One query per chunk of ID numbers, of 证书管理号 and of the people found: never per row.
+        assert len(queries) == math.ceil(len(ids) / CHUNK) + math.ceil(len(certs) / CHUNK) + 1
+        assert [row["n"] for row in rows] == list(range(1, total + 1))
+        assert [row["input"] for row in rows] == [e.shown for e in entries]
+        check_rows(rows, mix, people)
+        statuses = [row["status"] for row in rows]
+        assert statuses.count(FOUND) == 20
+        assert statuses.count("duplicate") == mix["repeats"]
+        assert statuses.count("malformed") == len(mix["malformed"])
+    assert counts[1000] == 3
+    assert counts[10000] <= 12
+
+
+def test_an_out_of_scope_persons_row_equals_an_unknown_numbers_row(tree, people):
+    lh_person = people.lh[0]
+    unknown = unknown_ids(1)[0]
+    entries = entries_from_items(
+        [lh_person.user.id_number, unknown, lh_person.cert_no, "4199000000001"]
+    )
+    rows = batch_query_rows(
+        actor=tree.admins["pds"], entries=entries, first_year=FIRST, last_year=LAST
+    )
+
+    def without_input(row):
+        return {k: v for k, v in row.items() if k not in ("n", "input")}
+
+    assert without_input(rows[0]) == without_input(rows[1]) == without_input(rows[2])
+    assert without_input(rows[2]) == without_input(rows[3])
+    cells = [batch_query_cells(row, 3)[2:] for row in rows]
+    assert cells[0] == cells[1] == cells[2] == cells[3]
+    # And the other way round: 漯河's admin finds them, 平顶山's people are not there for them.
+    rows = batch_query_rows(
+        actor=tree.admins["lh"],
+        entries=entries_from_items([lh_person.cert_no, people.pds[0].cert_no]),
+        first_year=FIRST,
+        last_year=LAST,
+    )
+    assert [row["status"] for row in rows] == [FOUND, MISSING]
+
+
+@pytest.mark.parametrize(
+    ("admin", "found"),
+    [("province", 30), ("pds", 20), ("health", 10), ("hospital1", 5), ("lh", 10), ("school", 5)],
+)
+def test_each_admin_finds_their_scope(tree, people, admin, found):
+    numbers = [p.cert_no for p in people.pds + people.lh]
+    rows = batch_query_rows(
+        actor=tree.admins[admin],
+        entries=entries_from_items(numbers),
+        first_year=FIRST,
+        last_year=FIRST,
+    )
+    assert sum(row["status"] == FOUND for row in rows) == found
+
+
+def test_hours_come_from_the_filing_summary(tree):
+    person = make_person(tree.hospital1, cert_no="4104000000999")
+    filed_years(person, [2022], public=24, professional=70)
+    rows = batch_query_rows(
+        actor=tree.admins["hospital1"],
+        entries=entries_from_items([person.cert_no]),
+        first_year=2022,
+        last_year=2022,
+    )
+    assert rows[0]["years"] == [
+        {"year": 2022, "public": "24", "professional": "70", "total": "94", "completed": False}
+    ]
+
+
+# --- Starting, the job, the xlsx, the audit -------------------------------------------------------
+
+
+def xlsx_rows(content: bytes) -> list[tuple]:
+    """The sheet's rows, each padded to the header's width (empty cells are not stored)."""
+    workbook = load_workbook(io.BytesIO(content), read_only=True)
+    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    workbook.close()
+    width = len(rows[0])
+    return [tuple(row) + (None,) * (width - len(row)) for row in rows]
+
+
+def test_a_small_query_is_answered_at_once_and_audited(tree, people):
+    admin = tree.admins["pds"]
+    items = [people.pds[0].cert_no, people.lh[0].cert_no, "x"]
+    result = batch_query_start(actor=admin, items=items, first_year=FIRST, last_year=LAST)
+    assert result.job is None
+    assert [row["status"] for row in result.rows] == [FOUND, MISSING, "malformed"]
+    assert result.counts == {
+        "found": 1,
+        "missing": 1,
+        "malformed": 1,
+        "duplicate": 0,
+        "total": 3,
+    }
+    audit = AuditLog.objects.get(action="certificate.batch_query")
+    assert audit.actor == admin
+    assert audit.detail == {"entries": 3, "found": 1, "years": "2021-2023"}
+    assert audit.org_path == tree.pds.path
+    assert not Job.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "message"),
+    [
+        (2023, 2021, "截止年度不能早于起始年度。"),
+        (2010, 2020, "一次最多查询 10 个年度。"),
+        (1999, 2001, "年度应在 2000 至"),
+        ("x", 2021, "请选择起始年度和截止年度。"),
+    ],
+)
+def test_bad_years_change_nothing(tree, people, first, last, message):
+    with pytest.raises(ValidationError) as caught:
+        batch_query_start(
+            actor=tree.admins["pds"], items=["4104000000000"], first_year=first, last_year=last
+        )
+    assert message in " ".join(caught.value.messages)
+    assert not AuditLog.objects.filter(action="certificate.batch_query").exists()
+
+
+def test_too_many_numbers_run_nothing(tree, settings):
+    settings.CERT_QUERY_MAX = 10
+    with pytest.raises(ValidationError):
+        batch_query_start(
+            actor=tree.admins["pds"], items=["4104000000000"] * 11, first_year=2021, last_year=2021
+        )
+    assert not Job.objects.exists()
+    assert not AuditLog.objects.exists()
+
+
+def test_ten_thousand_numbers_run_as_a_job_whose_xlsx_has_the_same_rows(tree, people):
+    admin = tree.admins["pds"]
+    mix = mixed_items(people, 10000)
+    result = batch_query_start(actor=admin, items=mix["items"], first_year=FIRST, last_year=LAST)
+    job = result.job
+    assert job is not None and job.kind == BATCH_QUERY and job.total == 10000
+    assert result.rows == []
+    assert not AuditLog.objects.filter(action="certificate.batch_query").exists()
+
+    with CaptureQueriesContext(connection) as queries:
+        run_job(str(job.pk))
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE, job.error_report
+    # Per chunk of 2,000 numbers at most 3 reads and 1 progress update; the rest is constant.
+    chunks = math.ceil(10000 / CHUNK)
+    assert len(queries) <= 4 * chunks + 10
+    assert job.done == job.total == 10000
+
+    expected = batch_query_rows(
+        actor=admin,
+        entries=entries_from_items(mix["items"]),
+        first_year=FIRST,
+        last_year=LAST,
+    )
+    check_rows(expected, mix, people)
+    counts = job.result["counts"]
+    assert counts["total"] == 10000 and counts["found"] == 20
+    assert job.result["rows"] == expected[:200]
+
+    with job.result_file.open("rb") as handle:
+        sheet = xlsx_rows(handle.read())
+    assert sheet[0][:8] == (
+        "序号",
+        "输入内容",
+        "结果",
+        "说明",
+        "姓名",
+        "身份证号",
+        "证书管理号",
+        "单位",
+    )
+    assert sheet[0][8:12] == (
+        "2021年度公需学时",
+        "2021年度专业学时",
+        "2021年度合计学时",
+        "2021年度结论",
+    )
+    assert len(sheet[0]) == 8 + 4 * 3
+    assert sheet[1:] == [tuple(batch_query_cells(row, 3)) for row in expected]
+    found = next(row for row in sheet[1:] if row[2] == "查询到")
+    assert found[8:12] == (30, found[9], found[10], "合格") and isinstance(found[9], float)
+    assert found[16:20] == (0, 0, 0, "未完成")
+    missing = [row for row in sheet[1:] if row[2] == "未查询到或不在管辖范围内"]
+    assert {row[3:] for row in missing} == {(None,) * 17}
+
+    audit = AuditLog.objects.get(action="certificate.batch_query")
+    assert audit.detail == {"entries": 10000, "found": 20, "years": "2021-2023"}
+    assert audit.target == f"job:{job.pk}"
+
+
+def test_a_rerun_job_answers_the_same(tree, people):
+    """A job that stopped half-way starts again: the query writes nothing until it is done."""
+    admin = tree.admins["pds"]
+    items = [p.cert_no for p in people.pds] * 30
+    job = batch_query_start(actor=admin, items=items, first_year=FIRST, last_year=FIRST).job
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, done=300)
+    run_job(str(job.pk))
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE
+    assert job.result["counts"]["found"] == 20
+    assert job.result["counts"]["duplicate"] == 580
+    assert AuditLog.objects.filter(action="certificate.batch_query").count() == 1
+
+
+def test_the_export_answers_again_and_is_audited(tree, people):
+    admin = tree.admins["pds"]
+    items = [people.pds[1].user.id_number, people.lh[1].cert_no, "4199000000001", "abc"]
+    name, content = batch_query_export(actor=admin, items=items, first_year=FIRST, last_year=FIRST)
+    assert name.startswith("批量查询结果_2021_") and name.endswith(".xlsx")
+    sheet = xlsx_rows(content)
+    assert len(sheet) == 5
+    assert sheet[1][:8] == (
+        1,
+        people.pds[1].user.id_number,
+        "查询到",
+        None,
+        people.pds[1].user.name,
+        people.pds[1].user.id_number,
+        people.pds[1].cert_no,
+        people.pds[1].unit.name,
+    )
+    assert sheet[2][2:] == sheet[3][2:] == ("未查询到或不在管辖范围内",) + (None,) * 9
+    assert sheet[4][2] == "格式不正确"
+    audit = AuditLog.objects.get(action="certificate.batch_query_export")
+    assert audit.detail == {"entries": 4, "found": 1, "years": "2021"}
+
+
+def test_the_export_of_a_large_list_is_refused(tree, settings):
+    settings.CERT_QUERY_INLINE_MAX = 3
+    with pytest.raises(ValidationError):
+        batch_query_export(
+            actor=tree.admins["pds"], items=["1"] * 4, first_year=2021, last_year=2021
+        )
+    assert not AuditLog.objects.exists()
+
+
+def test_default_years_are_the_five_before_this_one():
+    first, last = services.default_years()
+    assert last - first == 4
