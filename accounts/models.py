@@ -19,6 +19,13 @@ class User(AbstractUser):
         swappable = "AUTH_USER_MODEL"
         verbose_name = "用户"
         verbose_name_plural = "用户"
+        indexes = [
+            # The admins' query by name: equality and prefix (LIKE '张%') on PostgreSQL, where
+            # a plain index under a non-C collation cannot serve LIKE.
+            models.Index(
+                fields=["name"], name="user_name_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
@@ -98,6 +105,8 @@ class Person(models.Model):
             # The registration queue: pending rows in applied order (keyset-friendly).
             models.Index(fields=["status", "created_at", "id"], name="person_status_created"),
             models.Index(fields=["unit", "status"], name="person_unit_status"),
+            # The admins' query by a paper-era certificate number.
+            models.Index(fields=["legacy_cert_no"], name="person_legacy_cert_no"),
         ]
 
     def __str__(self) -> str:

@@ -35,6 +35,7 @@ PAGE_TTL = 60
 RATE_SCOPE = "cert-verify"
 # Not text anyone types, and untouched by HTML escaping; replaced by the time of each check.
 CHECKED_AT = "\u2063\u2063verify-checked-at\u2063\u2063"
+CHECKED_AT_BYTES = CHECKED_AT.encode()
 
 # KEYS: the client's counter, the page, the log buffer. ARGV: the limit, the counter's life,
 # the log row. Returns {count, page or false, buffer length}.
@@ -52,7 +53,7 @@ return {count, redis.call('GET', KEYS[2]), length}
 @dataclass(frozen=True)
 class Scan:
     limited: bool
-    html: str | None  # the cached page, with the CHECKED_AT marker
+    html: bytes | None  # the cached page (UTF-8), with the CHECKED_AT marker
     logged: bool  # already queued for the log (the Redis path)
     issue_id: int | None = None  # the cached page's issue, for the view's log row otherwise
 
@@ -102,17 +103,16 @@ def scan(*, code: str, typed: str, ip: str) -> Scan:
         return Scan(limited=True, html=None, logged=False)
     if length and length % FLUSH_EARLY_AT == 0:
         request_flush()
-    html = page.decode("utf-8") if code and page else None
-    return Scan(limited=False, html=html, logged=True)
+    return Scan(limited=False, html=page if code and page else None, logged=True)
 
 
-def page_set(code: str, issue_id: int, html: str) -> None:
+def page_set(code: str, issue_id: int, html: bytes) -> None:
     redis = redis_for(_key(code)) if _buffered() else None
     if redis is None:
         cache.set(_key(code), (issue_id, html), PAGE_TTL)
         return
     client, (key,) = redis
-    client.set(key, html.encode("utf-8"), ex=PAGE_TTL)  # raw: read back by the script
+    client.set(key, html, ex=PAGE_TTL)  # raw bytes: read back by the script
 
 
 def pages_forget(codes: Iterable[str]) -> None:

@@ -13,5 +13,11 @@ def redis_for(*keys: str) -> tuple[Redis, list[str]] | None:
     if not isinstance(backend, RedisCache):
         return None
     full = [backend.make_and_validate_key(key) for key in keys]
-    # One server: the client does not depend on the key (Django shards only with several).
-    return backend._cache.get_client(full[0], write=True), full
+    cache_client = backend._cache
+    client = getattr(cache_client, "_portal_redis", None)
+    if client is None:
+        # Django builds a new Redis object per call, and its constructor (a table of some 170
+        # response callbacks) cost more than the round trip; one per backend shares its pool.
+        # One server, so the client does not depend on the key (Django shards only with more).
+        client = cache_client._portal_redis = cache_client.get_client(full[0], write=True)
+    return client, full

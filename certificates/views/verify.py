@@ -14,8 +14,8 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import get_template
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
+from django.utils.http import http_date
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
@@ -39,12 +39,16 @@ from ..verification import (
 Channel = VerificationLog.Channel
 LOOKUP_SCOPE = "cert-lookup"
 RATE_MESSAGE = "查询过于频繁，请稍后再试。"
+NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
 
 
 def _public(response):
     # The status is live (an issue may be revoked any minute), so no cache may keep it; and a
     # page naming a person is no business of search engines.
-    add_never_cache_headers(response)
+    # What add_never_cache_headers() writes, without parsing headers the response cannot
+    # have yet: this runs on every scan.
+    response["Expires"] = http_date()
+    response["Cache-Control"] = NEVER_CACHE
     response["X-Robots-Tag"] = "noindex"
     return response
 
@@ -100,13 +104,13 @@ class IssueVerifyView(View):
                 "content": verification_content(issue),
                 "checked_at_text": verify_cache.CHECKED_AT,
             }
-            html = _html(self.template_name, context)
+            html = _html(self.template_name, context).encode()
             verify_cache.page_set(normalised, issue.pk, html)
         elif not scan.logged:
             verification_log(channel=Channel.PAGE, code=code, issue_id=scan.issue_id, ip=ip)
         now = timezone.localtime()
-        checked_at = f"{now.year}年{now.month}月{now.day}日 {now:%H:%M:%S}"
-        return _public(HttpResponse(html.replace(verify_cache.CHECKED_AT, checked_at)))
+        checked_at = f"{now.year}年{now.month}月{now.day}日 {now:%H:%M:%S}".encode()
+        return _public(HttpResponse(html.replace(verify_cache.CHECKED_AT_BYTES, checked_at)))
 
 
 class IssueLookupView(View):
