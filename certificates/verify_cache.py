@@ -81,8 +81,10 @@ def scan(*, code: str, typed: str, ip: str) -> Scan:
     """Counts, logs (with Redis) and reads the cached page of one scan of ``/v/<typed>``;
     ``code`` is the normalised code, "" when malformed."""
     limit = settings.CERT_VERIFY_RATE_LIMIT
-    counter, counter_ttl = rate_limit_counter(scope=RATE_SCOPE, key=ip)
-    redis = redis_for(counter, _key(code), BUFFER_KEY) if _buffered() else None
+    redis = None
+    if _buffered():
+        counter, counter_ttl = rate_limit_counter(scope=RATE_SCOPE, key=ip)
+        redis = redis_for(counter, _key(code), BUFFER_KEY)
     if redis is None:
         if rate_limit_hit(scope=RATE_SCOPE, key=ip, limit=limit):
             return Scan(limited=True, html=None, logged=False)

@@ -200,27 +200,37 @@ class SealApproveView(HrssAdminRequiredMixin, View):
         return redirect("certificates:seal-detail", seal.pk)
 
 
+def _with_reason(request, seal: Seal, form, service, success: str):
+    """Runs ``service`` (reject or revoke) with the form's reason. Back to the seal's page once
+    done or refused outright; None when the form is to be shown again with its errors."""
+    if not form.is_valid():
+        return None
+    try:
+        service(
+            actor=request.user,
+            seal_id=seal.pk,
+            reason=form.cleaned_data["reason"],
+            ip=client_ip(request),
+        )
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            form_add_errors(form, exc)
+            return None
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
+    return redirect("certificates:seal-detail", seal.pk)
+
+
 class SealRejectView(HrssAdminRequiredMixin, View):
     def post(self, request, pk):
         seal = visible_seal(request, pk)
         form = reject_form(request.POST)
-        if form.is_valid():
-            try:
-                seal_reject(
-                    actor=request.user,
-                    seal_id=seal.pk,
-                    reason=form.cleaned_data["reason"],
-                    ip=client_ip(request),
-                )
-            except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    form_add_errors(form, exc)
-                else:
-                    messages.error(request, " ".join(exc.messages))
-                    return redirect("certificates:seal-detail", seal.pk)
-            else:
-                messages.success(request, "已退回该申请（不予通过），并通知申请单位。")
-                return redirect("certificates:seal-detail", seal.pk)
+        done = _with_reason(
+            request, seal, form, seal_reject, "已退回该申请（不予通过），并通知申请单位。"
+        )
+        if done is not None:
+            return done
         context = detail_context(request, seal, reject_form=form)
         return render(request, "certificates/seal_detail.html", context)
 
@@ -249,23 +259,11 @@ class SealRevokeView(HrssAdminRequiredMixin, View):
     def post(self, request, pk):
         seal = visible_seal(request, pk)
         form = revoke_form(request.POST)
-        if form.is_valid():
-            try:
-                seal_revoke(
-                    actor=request.user,
-                    seal_id=seal.pk,
-                    reason=form.cleaned_data["reason"],
-                    ip=client_ip(request),
-                )
-            except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    form_add_errors(form, exc)
-                else:
-                    messages.error(request, " ".join(exc.messages))
-                    return redirect("certificates:seal-detail", seal.pk)
-            else:
-                messages.success(request, f"已停用“{seal.text}”（第 {seal.version} 版）。")
-                return redirect("certificates:seal-detail", seal.pk)
+        done = _with_reason(
+            request, seal, form, seal_revoke, f"已停用“{seal.text}”（第 {seal.version} 版）。"
+        )
+        if done is not None:
+            return done
         return render(request, self.template_name, self.context(seal, form))
 
 
