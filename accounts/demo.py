@@ -241,7 +241,7 @@ def _person_ensure(*, unit: Org, admin: str, id_number: str, name: str, title: s
     person = Person.objects.filter(user__id_number=id_number).first()
     if person is not None:
         return person
-    person = person_register(
+    registration = person_register(
         id_number=id_number,
         name=name,
         phone=f"139{id_number[-8:-1]}{id_number[-1] if id_number[-1].isdigit() else '0'}",
@@ -250,7 +250,7 @@ def _person_ensure(*, unit: Org, admin: str, id_number: str, name: str, title: s
         unit_id=unit.pk,
         password=DEMO_PASSWORD,
     )
-    return person_approve(actor=_admin_user(admin), person_id=person.pk)
+    return person_approve(actor=_admin_user(admin), person_id=registration.person.pk)
 
 
 def persons_ensure(orgs: dict[str, Org]) -> None:

@@ -6,15 +6,17 @@ from django.core.exceptions import ValidationError
 
 from orgtree.models import Org, Region
 from orgtree.selectors import registration_cities, registration_counties
+from portal.forms import IdField, ids_parse
 from portal.http import client_ip
 
 from . import ids, phones
 from .models import Person
 from .selectors import registration_status_of
 from .services import (
-    login_failure_record,
-    login_failures_clear,
-    login_is_locked,
+    LoginLocked,
+    login_attempt_claim,
+    login_attempt_failed,
+    login_attempt_succeeded,
     registration_withdraw_token,
 )
 
@@ -54,6 +56,9 @@ class LoginForm(AuthenticationForm):
         ),
         "inactive": "该账户尚未通过审核或已停用。",
         "locked": "登录失败次数过多，账户已被锁定，请 %(minutes)s 分钟后再试。",
+        "address_locked": (
+            "您所在网络地址的登录失败次数过多，已暂停从该地址登录，请 %(minutes)s 分钟后再试。"
+        ),
     }
 
     registration = None
@@ -65,19 +70,41 @@ class LoginForm(AuthenticationForm):
             "minutes": settings.LOGIN_LOCKOUT_SECONDS // 60,
         }
 
+    def _locked_error(self, locked: LoginLocked) -> forms.ValidationError:
+        code = "locked" if locked.subject == "account" else "address_locked"
+        return forms.ValidationError(
+            self.error_messages[code], code=code, params={"minutes": locked.minutes}
+        )
+
     def clean(self):
         identifier = self.cleaned_data.get("username") or ""
-        if identifier and login_is_locked(identifier=identifier):
-            raise forms.ValidationError(
-                self.error_messages["locked"], code="locked", params=self._lock_params()
-            )
+        if not identifier or not self.cleaned_data.get("password"):
+            return super().clean()  # nothing to check: the fields' own errors say what is missing
+        ip = client_ip(self.request)
+        # The check is reserved before the password is looked at, so that a burst of attempts
+        # cannot get more checks than the limit (accounts.services.login).
+        try:
+            claim = login_attempt_claim(identifier=identifier, ip=ip)
+        except LoginLocked as locked:
+            raise self._locked_error(locked) from None
         try:
             cleaned = super().clean()
         except forms.ValidationError as exc:
-            if identifier and getattr(exc, "code", None) == "invalid_login":
-                login_failure_record(identifier=identifier, ip=client_ip(self.request))
+            if getattr(exc, "code", None) == "invalid_login":
+                login_attempt_failed(claim=claim, ip=ip)
+                raise
+            # The password was right but the account may not log in (a pending registration):
+            # not a failed guess.
+            try:
+                login_attempt_succeeded(claim=claim)
+            except LoginLocked as locked:
+                raise self._locked_error(locked) from None
             raise
-        login_failures_clear(identifier=identifier)
+        try:
+            login_attempt_succeeded(claim=claim)
+        except LoginLocked as locked:
+            self.user_cache = None
+            raise self._locked_error(locked) from None
         return cleaned
 
     def confirm_login_allowed(self, user):
@@ -185,7 +212,7 @@ class UnitChoiceMixin:
 
 
 class PersonRegisterForm(UnitChoiceMixin, forms.Form):
-    unit = forms.IntegerField(
+    unit = IdField(
         label="所在单位",
         widget=forms.RadioSelect,
         error_messages={"required": "请选择所在单位。", "invalid": "请选择所在单位。"},
@@ -257,10 +284,7 @@ BATCH_LIMIT = 200
 
 def batch_ids(values: list[str]) -> list[int]:
     """The ids ticked in a queue, capped so that one request stays short."""
-    try:
-        numbers = list(dict.fromkeys(int(value) for value in values))
-    except (TypeError, ValueError):
-        raise ValidationError("所选记录无效，请重新勾选。") from None
+    numbers = ids_parse(values, message="所选记录无效，请重新勾选。")
     if not numbers:
         raise ValidationError("请先勾选要通过的注册申请。")
     if len(numbers) > BATCH_LIMIT:
@@ -271,7 +295,7 @@ def batch_ids(values: list[str]) -> list[int]:
 class RegistrationFilterForm(forms.Form):
     q = forms.CharField(label="姓名或身份证号", required=False, max_length=50)
     # Any unit id filters (the unit links in the rows); the select lists the common ones.
-    unit = forms.IntegerField(label="单位", required=False, widget=forms.Select)
+    unit = IdField(label="单位", required=False, widget=forms.Select)
 
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -286,7 +310,7 @@ class PersonFilterForm(forms.Form):
     title_level = forms.ChoiceField(
         label="职称级别", required=False, choices=[("", "全部级别")] + Person.TitleLevel.choices
     )
-    org = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    org = IdField(required=False, widget=forms.HiddenInput)
 
 
 # --- Transfers -----------------------------------------------------------------------------------
@@ -295,7 +319,7 @@ class PersonFilterForm(forms.Form):
 class PersonTransferForm(UnitChoiceMixin, forms.Form):
     unit_field = "to_unit"
 
-    to_unit = forms.IntegerField(
+    to_unit = IdField(
         label="调入单位",
         widget=forms.RadioSelect,
         error_messages={"required": "请选择调入单位。", "invalid": "请选择调入单位。"},

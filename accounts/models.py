@@ -175,3 +175,25 @@ class PersonTransfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.from_unit} → {self.to_unit}"
+
+
+class LoginThrottle(models.Model):
+    """Password checks granted to one account (or one client address) in the current window.
+
+    Kept in the database, not the cache: the lockout must hold while Redis is down, and a row
+    lock makes the count exact under a burst. A check is reserved (``attempts`` + 1) before the
+    password is checked, so concurrent attempts can never exceed the limit; a successful check
+    gives its reservation back.
+    """
+
+    key = models.CharField("对象", max_length=80, primary_key=True)
+    attempts = models.PositiveIntegerField("本时段失败及进行中的次数", default=0)
+    window_started_at = models.DateTimeField("时段开始")
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "登录限制"
+        verbose_name_plural = "登录限制"
+
+    def __str__(self) -> str:
+        return self.key

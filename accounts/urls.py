@@ -24,35 +24,35 @@ urlpatterns = [
         name="registration-batch-approve",
     ),
     path(
-        "registrations/<int:pk>/approve/",
+        "registrations/<id:pk>/approve/",
         views.PersonApproveView.as_view(),
         name="registration-approve",
     ),
     path(
-        "registrations/<int:pk>/reject/",
+        "registrations/<id:pk>/reject/",
         views.PersonRejectView.as_view(),
         name="registration-reject",
     ),
     # The people of an admin's scope.
     path("people/", views.PersonListView.as_view(), name="people"),
-    path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person-detail"),
+    path("people/<id:pk>/", views.PersonDetailView.as_view(), name="person-detail"),
     # A professional's own record and transfers.
     path("me/", views.PersonProfileView.as_view(), name="me"),
     path("me/transfer/", views.PersonTransferCreateView.as_view(), name="transfer-request"),
     path(
-        "me/transfers/<int:pk>/withdraw/",
+        "me/transfers/<id:pk>/withdraw/",
         views.PersonTransferWithdrawView.as_view(),
         name="transfer-withdraw",
     ),
     # Incoming transfers for the receiving admins.
     path("transfers/", views.PersonTransferListView.as_view(), name="transfers"),
     path(
-        "transfers/<int:pk>/approve/",
+        "transfers/<id:pk>/approve/",
         views.PersonTransferApproveView.as_view(),
         name="transfer-approve",
     ),
     path(
-        "transfers/<int:pk>/reject/",
+        "transfers/<id:pk>/reject/",
         views.PersonTransferRejectView.as_view(),
         name="transfer-reject",
     ),

@@ -2,8 +2,9 @@
 year, or people ticked in a list) and the output."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
+
+from portal.forms import ids_parse
 
 from .selectors_batch import batch_unit_lookup
 from .services.issues import FIRST_YEAR
@@ -30,10 +31,7 @@ class IdListField(forms.Field):
     def to_python(self, value) -> list[int]:
         if not value:
             return []
-        try:
-            return sorted({int(item) for item in value})
-        except (TypeError, ValueError):
-            raise ValidationError("所选人员有误，请重新选择。") from None
+        return sorted(ids_parse(value, message="所选人员有误，请重新选择。"))
 
 
 class BatchForm(forms.Form):

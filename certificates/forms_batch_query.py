@@ -120,7 +120,11 @@ class BatchQueryExportForm(YearsMixin, forms.Form):
             items = json.loads(self.cleaned_data["items"])
         except ValueError:
             items = None
-        if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        # The JSON is sent back by the browser: its escapes can spell what no number has (a
+        # NUL, a lone surrogate), which the database and the xlsx writer would refuse.
+        if not isinstance(items, list) or not all(
+            isinstance(item, str) and item.isprintable() for item in items
+        ):
             raise ValidationError("查询内容有误，请重新查询后再导出。")
         check_count(items)
         if len(items) > settings.CERT_QUERY_INLINE_MAX:

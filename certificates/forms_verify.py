@@ -1,8 +1,10 @@
-"""The public lookup's two forms: by 证书管理号, or by ID number and name.
+"""The public lookup's two forms: by 证书管理号 and name, or by ID number and name.
 
-Only the format is checked here (13 digits; the ID number's length, birth date and check
-digit). A format error says nothing about anyone, so it is reported plainly; whether a person
-or a certificate exists is never told apart from a wrong name (see views/verify.py).
+Both need the holder's name: 证书管理号 are sequential per county, so a number alone would let
+anyone step through them and collect names. Only the format is checked here (13 digits; the ID
+number's length, birth date and check digit; a name given). A format error says nothing about
+anyone, so it is reported plainly; whether a person or a certificate exists is never told
+apart from a wrong name (see views/verify.py).
 """
 
 from django import forms
@@ -11,6 +13,16 @@ from django.core.exceptions import ValidationError
 from accounts.ids import mask_id_number, normalize_id_number
 
 from .verification import cert_no_normalize
+
+
+def _holder_name_field() -> forms.CharField:
+    return forms.CharField(
+        label="姓名",
+        max_length=50,
+        help_text="与证书上的姓名一致。",
+        error_messages={"required": "请输入姓名。"},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
 
 
 class LookupForm(forms.Form):
@@ -34,6 +46,7 @@ class CertNoLookupForm(LookupForm):
         error_messages={"required": "请输入证书管理号。"},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
+    name = _holder_name_field()
 
     def clean_cert_no(self) -> str:
         number = cert_no_normalize(self.cleaned_data["cert_no"])
@@ -42,6 +55,7 @@ class CertNoLookupForm(LookupForm):
         return number
 
     def logged_code(self) -> str:
+        # The number only, never the name: the log must not become a list of who was looked up.
         return self.cleaned_data.get("cert_no") or self.data.get(self.add_prefix("cert_no"), "")
 
 
@@ -55,13 +69,7 @@ class IdentityLookupForm(LookupForm):
         error_messages={"required": "请输入身份证号码。"},
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    name = forms.CharField(
-        label="姓名",
-        max_length=50,
-        help_text="与证书上的姓名一致。",
-        error_messages={"required": "请输入姓名。"},
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
+    name = _holder_name_field()
 
     def clean_id_number(self) -> str:
         return normalize_id_number(self.cleaned_data["id_number"])

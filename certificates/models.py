@@ -152,6 +152,12 @@ class CertificateIssue(models.Model):
         indexes = [
             models.Index(fields=["person", "status", "first_year"], name="issue_person_status"),
             models.Index(fields=["-issued_at", "-id"], name="issue_issued"),
+            # The sweep's look-up of renders still pending (services.issues_render_requeue).
+            models.Index(
+                fields=["issued_at"],
+                condition=Q(render_status="pending"),
+                name="issue_render_pending",
+            ),
         ]
 
     def __str__(self) -> str:

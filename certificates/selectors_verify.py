@@ -1,9 +1,9 @@
 """Public reads of certificate issues: by verification code, or a person's latest issue by
-certificate number or by ID number and name. No scoping (anyone may verify a certificate),
-so these return only the issue row: what it shows comes from its snapshot, and the person's
-row, with the full ID number, is never loaded.
+certificate number and name or by ID number and name. No scoping (anyone may verify a
+certificate), so these return only the issue row: what it shows comes from its snapshot, and
+the person's row, with the full ID number, is never loaded.
 
-Each is one query. The lookup by ID number and name filters both in that one query, so a wrong
+Each is one query. The lookups by a number and a name filter both in that one query, so a wrong
 name and an unknown number take the same path and cost the same.
 """
 
@@ -27,9 +27,12 @@ def _latest(issues) -> CertificateIssue | None:
     )
 
 
-def latest_issue_by_cert_no(cert_no: str) -> CertificateIssue | None:
-    """The latest issue of the approved person holding this 证书管理号."""
-    return _latest(CertificateIssue.objects.filter(person__cert_no=cert_no))
+def latest_issue_by_cert_no(cert_no: str, name: str) -> CertificateIssue | None:
+    """The latest issue of the approved person holding this 证书管理号 and exactly this name;
+    None when either does not match."""
+    return _latest(
+        CertificateIssue.objects.filter(person__cert_no=cert_no, person__user__name=name)
+    )
 
 
 def latest_issue_by_identity(id_number: str, name: str) -> CertificateIssue | None:

@@ -6,5 +6,5 @@ from .views import query
 
 urlpatterns = [
     path("query/", query.PersonQueryView.as_view(), name="query"),
-    path("query/people/<int:pk>/", query.PersonQueryDetailView.as_view(), name="query-person"),
+    path("query/people/<id:pk>/", query.PersonQueryDetailView.as_view(), name="query-person"),
 ]

@@ -13,7 +13,10 @@ after. The minute is the backstop for a change made outside the services (the Dj
 
 The time of the check differs per scan, so the cached page carries a marker in its place.
 Without Redis (the embedded default) the same steps go through the cache API, and the view
-writes the log row itself.
+writes the log row itself. So does a scan while Redis is down: its counter is kept in the
+process (portal.ratelimit), the page is rendered from the database and the row is INSERTed.
+Nothing then forgets a page cached before the outage: if Redis comes back with its data, such a
+page lives out the rest of its minute (PAGE_TTL), which bounds how stale it can be.
 """
 
 import json
@@ -26,7 +29,8 @@ from django.db import transaction
 from django.utils import timezone
 from redis.commands.core import Script
 
-from portal.cache_redis import redis_for
+from portal.cache_backends import OUTAGE_ERRORS
+from portal.cache_redis import redis_failed, redis_for
 from portal.ratelimit import rate_limit_counter, rate_limit_hit
 
 from .services.verification import BUFFER_KEY, FLUSH_EARLY_AT, ip_hash, request_flush
@@ -70,7 +74,14 @@ def _scan_script(client) -> Script:
 
 
 def _key(code: str) -> str:
+    """The page as the script reads it: its bytes, stored raw through ``redis_for``."""
     return f"certificates:verify-page:{code}"
+
+
+def _cached_key(code: str) -> str:
+    """The page through the cache API: (issue id, bytes), which the cache pickles. A key of its
+    own, so that neither path ever reads the other's format (around an outage, both run)."""
+    return f"certificates:verify-page-cached:{code}"
 
 
 def _buffered() -> bool:
@@ -86,10 +97,7 @@ def scan(*, code: str, typed: str, ip: str) -> Scan:
         counter, counter_ttl = rate_limit_counter(scope=RATE_SCOPE, key=ip)
         redis = redis_for(counter, _key(code), BUFFER_KEY)
     if redis is None:
-        if rate_limit_hit(scope=RATE_SCOPE, key=ip, limit=limit):
-            return Scan(limited=True, html=None, logged=False)
-        issue_id, html = (cache.get(_key(code)) if code else None) or (None, None)
-        return Scan(limited=False, html=html, logged=False, issue_id=issue_id)
+        return _scan_plain(code=code, ip=ip, limit=limit)
     client, keys = redis
     row = {
         "created_at": timezone.now().isoformat(),
@@ -98,9 +106,15 @@ def scan(*, code: str, typed: str, ip: str) -> Scan:
         "lookup": code,  # resolved to the issue when the buffer is written
         "ip_hash": ip_hash(ip),
     }
-    count, page, length = _scan_script(client)(
-        keys=keys, args=[limit, counter_ttl, json.dumps(row, ensure_ascii=False)], client=client
-    )
+    try:
+        count, page, length = _scan_script(client)(
+            keys=keys,
+            args=[limit, counter_ttl, json.dumps(row, ensure_ascii=False)],
+            client=client,
+        )
+    except OUTAGE_ERRORS as exc:
+        redis_failed(exc, operation="QR page scan")
+        return _scan_plain(code=code, ip=ip, limit=limit)
     if count > limit:
         return Scan(limited=True, html=None, logged=False)
     if length and length % FLUSH_EARLY_AT == 0:
@@ -108,22 +122,33 @@ def scan(*, code: str, typed: str, ip: str) -> Scan:
     return Scan(limited=False, html=page if code and page else None, logged=True)
 
 
+def _scan_plain(*, code: str, ip: str, limit: int) -> Scan:
+    """The scan through the cache API, without Redis or while it is down: not logged here."""
+    if rate_limit_hit(scope=RATE_SCOPE, key=ip, limit=limit):
+        return Scan(limited=True, html=None, logged=False)
+    issue_id, html = (cache.get(_cached_key(code)) if code else None) or (None, None)
+    return Scan(limited=False, html=html, logged=False, issue_id=issue_id)
+
+
 def page_set(code: str, issue_id: int, html: bytes) -> None:
     redis = redis_for(_key(code)) if _buffered() else None
     if redis is None:
-        cache.set(_key(code), (issue_id, html), PAGE_TTL)
+        cache.set(_cached_key(code), (issue_id, html), PAGE_TTL)
         return
     client, (key,) = redis
-    client.set(key, html, ex=PAGE_TTL)  # raw bytes: read back by the script
+    try:
+        client.set(key, html, ex=PAGE_TTL)  # raw bytes: read back by the script
+    except OUTAGE_ERRORS as exc:
+        redis_failed(exc, operation="QR page store")  # the next scan renders it again
 
 
 def pages_forget(codes: Iterable[str]) -> None:
-    keys = [_key(code) for code in codes]
+    keys = [key(code) for code in codes for key in (_key, _cached_key)]
     if not keys:
         return
 
     def forget() -> None:
-        cache.delete_many(keys)  # the cache API's keys and the raw ones are the same keys
+        cache.delete_many(keys)  # the raw keys too: redis_for names them as the cache does
 
     forget()
     transaction.on_commit(forget)

@@ -1,6 +1,7 @@
 """The hours rules as JSON, for the declaration form's live computation (HOURS_RULES.md)."""
 
 import json
+import re
 
 from django.conf import settings
 from django.http import JsonResponse
@@ -23,6 +24,74 @@ def _json(payload: dict, status: int = 200) -> JsonResponse:
 
 def _errors(errors: dict, status: int = 400) -> JsonResponse:
     return _json({"errors": errors}, status=status)
+
+
+# A computation's body is a category code and a handful of numbers: {"category": ..., "params":
+# {...}} is two levels and well under 1 KB. The limits keep a hostile body from costing memory,
+# or a RecursionError in the parser, before it is refused.
+BODY_MAX_BYTES = 4096
+BODY_MAX_DEPTH = 4
+# Control characters, and the lone surrogates that a JSON escape can spell but no UTF-8 answer
+# can carry back.
+UNREADABLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+
+
+def _nesting_depth(text: str) -> int:
+    """How deeply arrays and objects nest in JSON ``text``, counted without parsing it (brackets
+    inside strings do not count), so that no depth can make the parser recurse."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def _strings(value):
+    """Every key and string value in a parsed JSON document (already bounded in depth)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _json_object(request) -> dict:
+    """The request's JSON object; ValueError with a Chinese message when it is none, is too
+    large or too deep, or carries a character that no category or number has."""
+    if len(request.body) > BODY_MAX_BYTES:
+        raise ValueError(f"请求内容过大（不超过 {BODY_MAX_BYTES} 字节）。")
+    try:
+        text = request.body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError("请求内容须为 UTF-8 编码的 JSON 对象。") from None
+    if _nesting_depth(text) > BODY_MAX_DEPTH:
+        raise ValueError("请求内容的嵌套层级过深。")
+    try:
+        body = json.loads(text)
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise ValueError("请求内容须为 JSON 对象。")
+    if any(UNREADABLE.search(value) for value in _strings(body)):
+        raise ValueError("请求中包含无法识别的字符（如控制字符）。")
+    return body
 
 
 class RateLimitedMixin:
@@ -50,11 +119,9 @@ class HoursComputeView(RateLimitedMixin, View):
 
     def post(self, request):
         try:
-            body = json.loads(request.body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            body = None
-        if not isinstance(body, dict):
-            return _errors({"body": "请求内容须为 JSON 对象。"})
+            body = _json_object(request)
+        except ValueError as exc:
+            return _errors({"body": str(exc)})
         try:
             result = compute(body.get("category"), body.get("params"))
         except RuleError as exc:

@@ -7,6 +7,10 @@ class CreditsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from .uploads import pillow_limit_apply
+
+        pillow_limit_apply()  # once per process, before any request or task opens an image
+
         from portal.reference import register_reference_loader
 
         from .reference import requirements_load

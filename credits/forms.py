@@ -15,9 +15,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from portal.forms import DateField
+
 from .models import Exemption, ReviewStatus
 from .rules import Category, Param, Subject, categories_for
-from .rules.values import as_json_number
+from .rules.values import LARGEST, as_json_number
 from .services.records import FIRST_YEAR
 
 PARAM_PREFIX = "p_"
@@ -61,8 +63,8 @@ class DeclarationForm(forms.Form):
         help_text="培训班、会议、课题、论文、著作、专利、考试等的名称。",
     )
     organiser = forms.CharField(label="主办（发表、授予）单位", max_length=200, required=False)
-    start_date = forms.DateField(label="开始日期", required=False, widget=date_input())
-    end_date = forms.DateField(label="结束日期", required=False, widget=date_input())
+    start_date = DateField(label="开始日期", required=False, widget=date_input())
+    end_date = DateField(label="结束日期", required=False, widget=date_input())
     description = forms.CharField(
         label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -141,7 +143,9 @@ def _typed(param: Param, text: str):
             number = Decimal(text)
         except InvalidOperation:
             return text
-        if number.is_finite():
+        # Within LARGEST only: int() of 1e999999 alone takes half a minute. The rules engine
+        # reads the text of a larger number and says it is too large.
+        if number.is_finite() and abs(number) <= LARGEST:
             return as_json_number(number)
     return text
 
@@ -180,6 +184,12 @@ class DeclarationFilterForm(forms.Form):
 
 class YearForm(forms.Form):
     year = forms.TypedChoiceField(label="年度", coerce=int, choices=year_choices)
+
+
+def year_asked(data) -> int:
+    """The year a link asks for (``?year=2024``) when one may declare for it, else this year."""
+    form = YearForm(data)
+    return form.cleaned_data["year"] if form.is_valid() else timezone.localdate().year
 
 
 class MultipleFileInput(forms.ClearableFileInput):

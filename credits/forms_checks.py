@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.ids import normalize_id_number
 from accounts.models import Person
 from orgtree.models import Org
+from portal.forms import DateField
 
 from .models import SpotCheck
 from .selectors_checks import hrss_offices, hrss_q
@@ -80,8 +81,8 @@ class SanctionCreateForm(forms.Form):
     reason = forms.CharField(
         label="认定事实", max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
-    found_on = forms.DateField(label="认定日期", widget=forms.DateInput(attrs={"type": "date"}))
-    barred_from = forms.DateField(
+    found_on = DateField(label="认定日期", widget=forms.DateInput(attrs={"type": "date"}))
+    barred_from = DateField(
         label="限制起始日期",
         required=False,
         help_text="留空表示自认定日期起。",

@@ -10,37 +10,50 @@ from .selectors_requirements import (
     requirement_regions_editable,
     requirement_regions_visible,
 )
+from .services.records import FIRST_YEAR
+from .services.requirements import FIELD_LABELS, HOURS_MAX, LAST_YEAR
 
 PROVINCE = "province"
 HOURS_HELP = "留空表示沿用更大范围（全省或全部职称级别）的要求。"
 
 
-def _hours_field(label: str) -> forms.DecimalField:
+def _hours_field(label: str, name: str) -> forms.DecimalField:
+    # The same bounds and words as the service's, checked before a number of any size is in
+    # hand.
+    message = f"{FIELD_LABELS[name]}应在 0 至 {HOURS_MAX} 之间。"
     return forms.DecimalField(
         label=label,
         required=False,
+        min_value=0,
+        max_value=HOURS_MAX,
+        error_messages={"min_value": message, "max_value": message},
         help_text=HOURS_HELP,
-        widget=forms.NumberInput(attrs={"step": "0.1", "min": "0", "max": "500"}),
+        widget=forms.NumberInput(attrs={"step": "0.1", "min": "0", "max": str(HOURS_MAX)}),
+    )
+
+
+def _year_field(label: str, **kwargs) -> forms.IntegerField:
+    message = f"{label}应在 {FIRST_YEAR} 年至 {LAST_YEAR} 年之间。"
+    return forms.IntegerField(
+        label=label,
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+        error_messages={"min_value": message, "max_value": message},
+        widget=forms.NumberInput(attrs={"min": str(FIRST_YEAR), "max": str(LAST_YEAR)}),
+        **kwargs,
     )
 
 
 class RequirementForm(forms.Form):
-    year_from = forms.IntegerField(
-        label="起始年度", widget=forms.NumberInput(attrs={"min": "2013", "max": "2100"})
-    )
-    year_to = forms.IntegerField(
-        label="截止年度",
-        required=False,
-        help_text="留空表示起始年度之后各年均适用。",
-        widget=forms.NumberInput(attrs={"min": "2013", "max": "2100"}),
-    )
+    year_from = _year_field("起始年度")
+    year_to = _year_field("截止年度", required=False, help_text="留空表示起始年度之后各年均适用。")
     region = forms.ChoiceField(label="适用地区", required=False)
     title_group = forms.ChoiceField(
         label="职称级别", required=False, choices=Requirement.TitleGroup.choices
     )
-    total_min = _hours_field("总学时不少于")
-    public_min = _hours_field("公需科目不少于")
-    professional_min = _hours_field("专业科目不少于")
+    total_min = _hours_field("总学时不少于", "total_min")
+    public_min = _hours_field("公需科目不少于", "public_min")
+    professional_min = _hours_field("专业科目不少于", "professional_min")
     source = forms.CharField(
         label="依据",
         required=False,

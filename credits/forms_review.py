@@ -6,6 +6,7 @@ from django.utils.choices import BaseChoiceIterator
 
 from orgtree.models import Org
 from orgtree.selectors import orgs_visible_to
+from portal.forms import DateField
 
 from .forms import category_choices, date_input, year_choices
 from .models import Declaration, ReviewStatus
@@ -44,8 +45,8 @@ class QueueFilterForm(forms.Form):
     unit = forms.ModelChoiceField(
         label="单位", required=False, queryset=Org.objects.none(), empty_label="全部"
     )
-    submitted_from = forms.DateField(label="提交日期自", required=False, widget=date_input())
-    submitted_to = forms.DateField(label="至", required=False, widget=date_input())
+    submitted_from = DateField(label="提交日期自", required=False, widget=date_input())
+    submitted_to = DateField(label="至", required=False, widget=date_input())
     sort = forms.ChoiceField(
         label="排序",
         required=False,

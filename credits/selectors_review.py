@@ -13,6 +13,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
 from accounts.ids import normalize_id_number
+from portal.forms import DATE_MAX, DATE_MIN, id_parse
 
 from .models import Declaration, Exemption
 from .workflow import ANY, DEPT, entries_for, reviewer_paths, step_for
@@ -134,16 +135,20 @@ class Cursor:
 
     @classmethod
     def parse(cls, token: str) -> "Cursor | None":
-        stamp, _, pk = (token or "").partition("|")
-        if not pk.isdigit():
+        stamp, _, text = (token or "").partition("|")
+        pk = id_parse(text)
+        if pk is None:
             return None
         if stamp == "null":
-            return cls(None, int(pk))
+            return cls(None, pk)
         try:
             moment = parse_datetime(stamp.replace(" ", "+"))
         except ValueError:
             return None
-        return cls(moment, int(pk)) if moment else None
+        # A time no row has (year 1 in UTC+8 is before year 1 in UTC) is no position at all.
+        if moment is None or not DATE_MIN <= moment.date() <= DATE_MAX:
+            return None
+        return cls(moment, pk)
 
 
 def _after_q(cursor: Cursor, descending: bool) -> Q:

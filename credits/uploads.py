@@ -1,12 +1,25 @@
-"""Evidence files: PDF, JPEG or PNG only, recognised by their content, not their name."""
+"""Evidence files: PDF, JPEG or PNG only, recognised by their content, not their name; images
+within a pixel budget, and their thumbnails."""
 
 import hashlib
 import io
+import struct
+import threading
+import warnings
+from contextlib import contextmanager
 from decimal import Decimal
+from typing import BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from PIL import Image, UnidentifiedImageError
+from PIL import (
+    Image,
+    ImageFile,
+    ImageOps,
+    JpegImagePlugin,
+    PngImagePlugin,
+    UnidentifiedImageError,
+)
 
 SIGNATURES = (
     (b"%PDF-", "application/pdf", "pdf"),
@@ -14,6 +27,56 @@ SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
 )
 PILLOW_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG"}
+# Pillow's format classes read the header (size, mode) and stop before the pixel data.
+HEADER_READERS = {
+    "image/jpeg": JpegImagePlugin.JpegImageFile,
+    "image/png": PngImagePlugin.PngImageFile,
+}
+THUMBNAIL_SIZE = (240, 240)
+THUMBNAIL_TYPES = tuple(PILLOW_FORMATS)
+
+
+def pillow_limit_apply() -> None:
+    """Makes UPLOAD_MAX_PIXELS Pillow's own limit for the whole process (called once, at app
+    start). Pillow warns above MAX_IMAGE_PIXELS and refuses only above twice that; the warning
+    is made an error, so no image over the budget is decoded anywhere, whoever opens it."""
+    Image.MAX_IMAGE_PIXELS = settings.UPLOAD_MAX_PIXELS
+    warnings.simplefilter("error", Image.DecompressionBombWarning)
+
+
+def image_pixels_check(stream: BinaryIO, *, name: str) -> None:
+    """Refuses a JPEG or PNG whose header declares more than UPLOAD_MAX_PIXELS, before anything
+    decodes it. A header that cannot be read passes: the decoding check that follows refuses
+    the file as damaged. Leaves ``stream`` at its start."""
+    stream.seek(0)
+    head = stream.read(8)
+    stream.seek(0)
+    content_type = next((entry[1] for entry in SIGNATURES if head.startswith(entry[0])), None)
+    reader = HEADER_READERS.get(content_type)
+    if reader is None:
+        return
+    try:
+        # Not Image.open: its own bomb check would refuse before the size can be named.
+        with reader(stream) as header:
+            width, height = header.size
+    except (SyntaxError, OSError, ValueError, IndexError, TypeError, EOFError, struct.error):
+        return
+    finally:
+        stream.seek(0)
+    limit = settings.UPLOAD_MAX_PIXELS
+    if width * height > limit:
+        raise ValidationError(
+            "图片“%(name)s”为 %(width)s × %(height)s 像素（共 %(pixels)s 像素），超过 %(limit)s "
+            "像素的上限，请缩小尺寸后再上传。",
+            params={
+                "name": name,
+                "width": width,
+                "height": height,
+                "pixels": f"{width * height:,}",
+                "limit": f"{limit:,}",
+            },
+            code="pixels",
+        )
 
 
 def upload_read(upload) -> tuple[bytes, str, str, str]:
@@ -62,15 +125,71 @@ def _size_text(size: int) -> str:
     return f"{size} 字节"
 
 
+_TRUNCATION_SWITCH = threading.Lock()
+
+
+@contextmanager
+def _truncated_images_refused():
+    """Decoding with Pillow's ``LOAD_TRUNCATED_IMAGES`` off. WeasyPrint turns that process-wide
+    switch on when it is imported (certificates, /healthz), after which a half-uploaded JPEG
+    decodes silently, padded with grey. Our own check needs it off; the certificates' images
+    are our own and never truncated."""
+    with _TRUNCATION_SWITCH:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def _image_check(content: bytes, content_type: str, name: str) -> None:
+    image_pixels_check(io.BytesIO(content), name=name)
     try:
         with Image.open(io.BytesIO(content)) as image:
             if image.format != PILLOW_FORMATS[content_type]:
                 raise ValueError(image.format)
             image.verify()
-        with Image.open(io.BytesIO(content)) as image:
-            image.load()  # verify() misses truncated pixel data; decoding finds it
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        with Image.open(io.BytesIO(content)) as image, _truncated_images_refused():
+            # verify() misses truncated pixel data; decoding finds it. A JPEG decodes at its
+            # smallest DCT scale: every byte is still read, in a 64th of the memory.
+            image.draft(image.mode, (1, 1))
+            image.load()
+    except (
+        UnidentifiedImageError,
+        OSError,
+        ValueError,
+        SyntaxError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ):
         raise ValidationError(
             "图片“%(name)s”已损坏或无法识别，请重新拍照或扫描后上传。", params={"name": name}
         ) from None
+
+
+def thumbnail_jpeg(stream: BinaryIO, *, name: str) -> bytes:
+    """A JPEG of at most THUMBNAIL_SIZE of a stored evidence image, upright and on white.
+
+    Memory stays bounded: the pixel budget is checked from the header first (images stored
+    before the budget existed are refused here), a JPEG decodes straight at a reduced DCT scale
+    (thumbnail() drafts it), and a PNG decodes within the budget and is shrunk with reduce().
+    """
+    image_pixels_check(stream, name=name)
+    with Image.open(stream) as image:
+        image.thumbnail(THUMBNAIL_SIZE)
+        # After the shrink, so that turning the picture upright copies a small image.
+        thumbnail = _on_white(ImageOps.exif_transpose(image))
+    buffer = io.BytesIO()
+    thumbnail.save(buffer, "JPEG", quality=82)
+    return buffer.getvalue()
+
+
+def _on_white(image: Image.Image) -> Image.Image:
+    """JPEG has no transparency: a transparent PNG is laid on white, not on black."""
+    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, "white")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return image.convert("RGB")

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.core.exceptions import ValidationError
 
+from portal.forms import DateField, IdField
+
 from .codes import HELP_TEXT, normalize_credit_code
 from .models import Org, OrgAdmin, Region
 from .selectors import parent_choices, registration_cities, registration_counties
@@ -215,6 +217,7 @@ AUDIT_ACTIONS = [
     ("org.admin.remove", "移除管理员"),
     ("org.admin.bootstrap", "开通首位管理员"),
     ("person.register", "人员注册申请"),
+    ("person.register_duplicate", "已注册身份证号再次注册（未受理）"),
     ("person.approve", "人员注册通过"),
     ("person.reject", "人员注册不通过"),
     ("person.withdraw", "人员注册撤回"),
@@ -252,14 +255,14 @@ class AuditFilterForm(forms.Form):
             ("按操作", AUDIT_ACTIONS),
         ],
     )
-    date_from = forms.DateField(
+    date_from = DateField(
         label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = DateField(
         label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     q = forms.CharField(label="操作对象", required=False, max_length=100)
-    org = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    org = IdField(required=False, widget=forms.HiddenInput)
 
     def clean(self):
         cleaned = super().clean()

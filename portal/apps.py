@@ -8,9 +8,14 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
+        from django.urls import register_converter
 
         # Registers the job kinds that ship with the portal itself.
         from . import job_kinds  # noqa: F401
+        from .converters import IdConverter
         from .signals import site_ensure
+
+        # Before any URLconf is imported: every urls module spells its ids ``<id:pk>``.
+        register_converter(IdConverter, "id")
 
         post_migrate.connect(site_ensure, sender=self)

@@ -1,8 +1,15 @@
-"""Excel exports shared by every list page: pure functions from rows to .xlsx bytes, and the
-download response. Every string is written as text, never as a formula or a number, so that a
-name starting with "=" stays a name and an 18-digit ID number keeps all its digits.
+"""Spreadsheet exports shared by every list page: pure functions from rows to .xlsx or .csv
+bytes, and the download response. Every string is written as text, never as a formula or a
+number, so that a name starting with "=" stays a name and an 18-digit ID number keeps all its
+digits.
+
+Against formula injection, a text that begins like a formula (= + - @, or a tab or carriage
+return before one) is neutralised too: in xlsx the cell carries Excel's quote prefix (shown
+unchanged, and it stays text even when someone edits the cell), in csv, which has no types, it
+gets a leading apostrophe.
 """
 
+import csv
 import io
 from collections.abc import Iterable, Sequence
 
@@ -13,6 +20,28 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(text: str) -> bool:
+    return text.startswith(FORMULA_STARTS)
+
+
+def csv_text(value: object) -> object:
+    """A value as a csv cell: a formula-like text gets a leading apostrophe."""
+    if isinstance(value, str) and looks_like_formula(value):
+        return "'" + value
+    return value
+
+
+def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """UTF-8 with a BOM, so that Excel opens the Chinese text correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([csv_text(value) for value in headers])
+    for row in rows:
+        writer.writerow([csv_text(value) for value in row])
+    return buffer.getvalue().encode("utf-8-sig")
 
 
 def xlsx_bytes(
@@ -44,6 +73,8 @@ def _cell(sheet, value: object):
     cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"
     cell.number_format = "@"
+    if looks_like_formula(value):
+        cell.quotePrefix = True
     return cell
 
 

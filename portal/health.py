@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 
+from .cache_backends import SafeRedisCache
+
 
 def _error(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"[:300]
@@ -31,6 +33,8 @@ def check_cache() -> dict[str, Any]:
     backend = type(cache).__name__
     key = f"healthz:{uuid.uuid4().hex}"
     try:
+        if isinstance(cache, SafeRedisCache):
+            cache.ping()  # its other operations answer an outage as a miss: ask the server
         cache.set(key, "1", timeout=10)
         found = cache.get(key) == "1"
         cache.delete(key)

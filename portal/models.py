@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 
@@ -68,7 +69,16 @@ class Job(models.Model):
         verbose_name = "后台任务"
         verbose_name_plural = "后台任务"
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["actor", "-created_at"], name="job_actor_created")]
+        indexes = [
+            models.Index(fields=["actor", "-created_at"], name="job_actor_created"),
+            # The sweep's look-up of unfinished jobs by age (portal.services.jobs_requeue): a
+            # few rows, however many finished jobs the table holds.
+            models.Index(
+                fields=["updated_at"],
+                condition=Q(status__in=["pending", "running"]),
+                name="job_unfinished_updated",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind_label} ({self.get_status_display()})"

@@ -1,15 +1,27 @@
 """Writes of the portal app: audit rows and background jobs."""
 
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from .jobs import JOB_KINDS
 from .models import AuditLog, Job, Notification
+from .queue import enqueue, enqueue_on_commit
+
+UNFINISHED = (Job.Status.PENDING, Job.Status.RUNNING)
+# Jobs published again by one turn of the sweep; the rest wait for the next turn.
+REQUEUE_LIMIT = 500
+
+
+class JobSuperseded(Exception):
+    """Another runner has taken the job over (this one went silent for longer than
+    JOB_STALE_SECONDS): this runner must stop without writing anything more."""
 
 
 def audit_record(
@@ -50,37 +62,60 @@ def job_create(
     job.full_clean()
     job.save()
     audit_record(actor=actor, action="job.create", target=f"job:{job.pk}", detail={"kind": kind})
-    job_id = str(job.pk)
-    transaction.on_commit(lambda: run_job.delay(job_id))
+    enqueue_on_commit(run_job, str(job.pk))
     return job
 
 
+@transaction.atomic
 def job_start(*, job_id: str) -> Job | None:
-    """Marks a job running; None when it has already finished (a duplicate delivery)."""
-    now = timezone.now()
-    claimed = Job.objects.filter(
-        pk=job_id, status__in=[Job.Status.PENDING, Job.Status.RUNNING]
-    ).update(status=Job.Status.RUNNING, attempts=F("attempts") + 1, updated_at=now)
-    if not claimed:
+    """Claims a job for the calling runner; None when it is not to be run here.
+
+    A pending job is claimed, and so is a running one whose runner has written nothing for
+    JOB_STALE_SECONDS (its worker died or hangs). A claim counts one more ``attempt``, and the
+    runner's later writes land only while ``attempts`` still equals its claim: a runner that was
+    taken over stops (JobSuperseded) instead of writing over its successor. A duplicate delivery
+    of a job that is still making progress, or of a finished one, does nothing."""
+    job = Job.objects.select_for_update().filter(pk=job_id).first()
+    if job is None:
         return None
-    Job.objects.filter(pk=job_id, started_at__isnull=True).update(started_at=now)
-    return Job.objects.get(pk=job_id)
+    now = timezone.now()
+    stale = job.updated_at < now - timedelta(seconds=settings.JOB_STALE_SECONDS)
+    if job.status != Job.Status.PENDING and not (job.status == Job.Status.RUNNING and stale):
+        return None
+    job.status = Job.Status.RUNNING
+    job.attempts += 1
+    job.started_at = job.started_at or now
+    job.save(update_fields=["status", "attempts", "started_at", "updated_at"])
+    return job
+
+
+def _job_write(job: Job, **fields: Any) -> None:
+    """Writes ``fields`` while ``job``'s runner still holds its claim (see job_start)."""
+    held = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, attempts=job.attempts).update(
+        updated_at=timezone.now(), **fields
+    )
+    if not held:
+        raise JobSuperseded(f"job {job.pk} attempt {job.attempts} is no longer the running one")
 
 
 def job_progress(
     *, job: Job, done: int, total: int | None = None, result: dict[str, Any] | None = None
 ) -> None:
     """Records how far a running job has got; this is also the position a re-run resumes from
-    (``result`` carries running totals that a resumed run continues from)."""
-    fields: dict[str, Any] = {"done": done, "updated_at": timezone.now()}
+    (``result`` carries running totals that a resumed run continues from). Each write renews
+    the runner's claim, so a handler writes progress at least every JOB_STALE_SECONDS; a
+    handler that was taken over gets JobSuperseded here, which rolls back the chunk in hand."""
+    fields: dict[str, Any] = {"done": done}
     if total is not None:
         fields["total"] = total
-        job.total = total
     if result is not None:
         fields["result"] = result
-        job.result = result
-    Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(**fields)
+    _job_write(job, **fields)
     job.done = done
+    if total is not None:
+        job.total = total
+    if result is not None:
+        job.result = result
 
 
 def job_finish(
@@ -90,24 +125,69 @@ def job_finish(
     file_name: str = "",
     file_content: bytes = b"",
 ) -> None:
-    job.status = Job.Status.DONE
-    job.finished_at = timezone.now()
-    job.done = max(job.done, job.total)
-    job.result = result or {}
-    fields = ["status", "finished_at", "done", "result", "updated_at"]
+    """Marks the job done with its result (and file); JobSuperseded, with the file removed
+    again, when another runner has taken the job over."""
+    fields: dict[str, Any] = {
+        "status": Job.Status.DONE,
+        "finished_at": timezone.now(),
+        "done": max(job.done, job.total),
+        "result": result or {},
+    }
     if file_name:
         job.result_file.save(file_name, ContentFile(file_content), save=False)
-        fields.append("result_file")
-    job.save(update_fields=fields)
+        fields["result_file"] = job.result_file.name
+    try:
+        _job_write(job, **fields)
+    except JobSuperseded:
+        if file_name:
+            job.result_file.delete(save=False)
+        raise
+    for name, value in fields.items():
+        setattr(job, name, value)
 
 
 def job_fail(*, job: Job, error: str) -> None:
-    Job.objects.filter(Q(pk=job.pk) & ~Q(status=Job.Status.DONE)).update(
+    """Marks the job failed, unless another runner has taken it over (its outcome stands)."""
+    Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, attempts=job.attempts).update(
         status=Job.Status.FAILED,
         error_report=error[:10000],
         finished_at=timezone.now(),
         updated_at=timezone.now(),
     )
+
+
+def jobs_requeue(*, limit: int = REQUEUE_LIMIT) -> int:
+    """Publishes again the jobs whose message is lost, oldest first; returns how many.
+
+    Those are jobs pending past JOB_PENDING_GRACE_SECONDS (their publish failed, e.g. with the
+    broker down) and running jobs silent for JOB_STALE_SECONDS (their worker died); both resume
+    from ``job.done``. Repeating it is harmless: a delivery of a job that another runner holds
+    does nothing (job_start)."""
+    from .tasks import run_job
+
+    now = timezone.now()
+    lost = Q(
+        status=Job.Status.PENDING,
+        updated_at__lt=now - timedelta(seconds=settings.JOB_PENDING_GRACE_SECONDS),
+    ) | Q(
+        status=Job.Status.RUNNING,
+        updated_at__lt=now - timedelta(seconds=settings.JOB_STALE_SECONDS),
+    )
+    job_ids = list(
+        Job.objects.filter(lost, status__in=UNFINISHED)
+        .order_by("updated_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    sent = []
+    for job_id in job_ids:
+        if not enqueue(run_job, str(job_id)):
+            break  # the broker is still away: the next turn tries again
+        sent.append(job_id)
+    # A pending job then waits one more grace before it is published again, so a long queue
+    # does not fill with copies of its message. A running one keeps its old time: staleness is
+    # what lets the new delivery claim it.
+    Job.objects.filter(pk__in=sent, status=Job.Status.PENDING).update(updated_at=now)
+    return len(sent)
 
 
 def job_retry(*, job_id: str, actor=None) -> bool:
@@ -123,7 +203,7 @@ def job_retry(*, job_id: str, actor=None) -> bool:
             return False
         if actor is not None:
             audit_record(actor=actor, action="job.retry", target=f"job:{job_id}")
-        transaction.on_commit(lambda: run_job.delay(str(job_id)))
+        enqueue_on_commit(run_job, str(job_id))
     return True
 
 

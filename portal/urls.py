@@ -22,7 +22,7 @@ urlpatterns = [
         name="notifications",
     ),
     path(
-        "notifications/<int:pk>/",
+        "notifications/<id:pk>/",
         views_notifications.NotificationReadView.as_view(),
         name="notification-read",
     ),

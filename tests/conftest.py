@@ -62,6 +62,25 @@ def _real_celery_for_marked_tests(request):
     app.conf.task_always_eager = previous
 
 
+@pytest.fixture
+def broker_down(monkeypatch):
+    """Celery publishes to a broker that refuses connections, as with Redis stopped. Calling
+    the returned function brings the broker back: tasks run inline again, as in other tests."""
+    from portal.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setitem(app.conf, "broker_write_url", "redis://127.0.0.1:1/0")
+    # Producer pools stay bound to the broker of their first use: start without one, and drop
+    # the dead broker's when the test ends.
+    monkeypatch.setattr(app, "_pool", None)
+    monkeypatch.setattr(app.amqp, "_producer_pool", None)
+
+    def back() -> None:
+        app.conf.task_always_eager = True
+
+    return back
+
+
 class Tree:
     """A small province for tests: two cities, departments, units with and without one.
 

@@ -1,7 +1,12 @@
 """Every write of the accounts app. Import the functions from here."""
 
 from .certificate_numbers import cert_no_allocate, cert_prefix
-from .login import login_failure_record, login_failures_clear, login_is_locked
+from .login import (
+    LoginLocked,
+    login_attempt_claim,
+    login_attempt_failed,
+    login_attempt_succeeded,
+)
 from .persons import person_approve, person_register, person_reject, person_withdraw
 from .registration import registration_withdraw, registration_withdraw_token
 from .transfers import (
@@ -14,9 +19,10 @@ from .transfers import (
 __all__ = [
     "cert_no_allocate",
     "cert_prefix",
-    "login_failure_record",
-    "login_failures_clear",
-    "login_is_locked",
+    "LoginLocked",
+    "login_attempt_claim",
+    "login_attempt_failed",
+    "login_attempt_succeeded",
     "person_approve",
     "person_register",
     "person_reject",

@@ -1,16 +1,19 @@
 """Registration of professionals under a unit, and its review by the unit's admin."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
 from orgtree.models import Org, Region
 from orgtree.selectors import scope_q
-from portal.services import audit_record
+from portal.services import audit_record, notifications_send
 
-from ..ids import birth_date_of, gender_of, normalize_id_number
+from ..ids import birth_date_of, gender_of, mask_id_number, normalize_id_number
 from ..models import Person, User
 from ..phones import normalize_mobile
 from .certificate_numbers import cert_no_allocate
@@ -27,6 +30,46 @@ def _unit_for_registration(*, unit_id: int, region_code: str) -> Org:
     return unit
 
 
+@dataclass(frozen=True)
+class Registration:
+    """What ``person_register`` did. ``summary`` is all the applicant may be shown: what they
+    submitted, normalised (name, masked ID number, the gender and birth date it implies, title
+    level, unit name), the same whether or not the ID number had an account before. ``person``
+    is the pending registration, or None when nothing was created."""
+
+    person: Person | None
+    summary: dict[str, str]
+
+
+def _register_refused(*, number: str, unit: Org, ip: str, owner=None, earlier=None) -> None:
+    """Someone applied with an ID number whose account may not apply again: nothing changes,
+    and only the account's owner hears of it, where they log in."""
+    masked = mask_id_number(number)
+    audit_record(
+        actor=None,
+        action="person.register_duplicate",
+        target=f"person:{earlier.pk}" if earlier else (f"user:{owner.pk}" if owner else ""),
+        org_path=earlier.org_path if earlier else "",
+        detail={"id_number": masked, "unit": unit.pk},
+        ip=ip,
+    )
+    if owner is not None:
+        notifications_send(
+            messages=[
+                {
+                    "user_id": owner.pk,
+                    "title": "有人用您的身份证号提交了注册申请",
+                    "body": (
+                        f"有人在注册页用您的身份证号（{masked}）提交了注册申请，所选单位为"
+                        f"“{unit.name}”。该申请未被受理，您的账户和档案没有任何变化。如果不是"
+                        "您本人提交的，无需处理；如果您忘记了密码，请联系所在单位管理员。"
+                    ),
+                    "link": "",
+                }
+            ]
+        )
+
+
 @transaction.atomic
 def person_register(
     *,
@@ -38,8 +81,16 @@ def person_register(
     unit_id: int,
     password: str,
     legacy_cert_no: str = "",
-) -> Person:
-    """A professional applies to join a unit; the account stays inactive until approved."""
+    ip: str = "",
+) -> Registration:
+    """A professional applies to join a unit; the account stays inactive until approved.
+
+    The answer never tells whether the ID number already had an account, or anyone could learn
+    who is registered: everything is validated and the password hashed either way, but for a
+    number whose account may not apply again (anything but a rejected or withdrawn
+    registration) nothing is created or changed, the account's owner gets an in-portal message
+    and an audit row keeps the attempt.
+    """
     try:
         number = normalize_id_number(id_number)
     except ValidationError as exc:
@@ -55,15 +106,19 @@ def person_register(
         raise ValidationError({"region": "请选择所在地区。"})
     unit = _unit_for_registration(unit_id=unit_id, region_code=region_code)
 
-    user = User.objects.select_for_update().filter(id_number=number).first()
-    person = Person.objects.filter(user=user).first() if user else None
-    if user is not None and (person is None or person.status not in REAPPLY_STATUSES):
-        raise ValidationError(
-            {"id_number": "该身份证号已注册，请直接登录；忘记密码请联系单位管理员。"}
-        )
-    if user is None:
-        if User.objects.filter(username=number).exists():
-            raise ValidationError({"id_number": "该身份证号已注册，请直接登录。"})
+    existing = User.objects.select_for_update().filter(id_number=number).first()
+    earlier = Person.objects.filter(user=existing).first() if existing else None
+    if existing is None:
+        owner = User.objects.filter(username=number).first()
+    elif earlier is None or earlier.status not in REAPPLY_STATUSES:
+        owner = existing
+    else:
+        owner = None
+    # For a refused number the checks and the slow hash run on copies that are never saved:
+    # the same errors, and the same time spent, as for a new registration.
+    if owner is None and existing is not None:
+        user = existing
+    else:
         user = User(username=number, id_number=number)
     user.name = name
     user.phone = phone
@@ -73,14 +128,11 @@ def person_register(
     except ValidationError as exc:
         raise ValidationError({"password": exc.messages}) from None
     user.set_password(password)
-    user.full_clean(exclude=["password"])
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError:  # the same ID registered concurrently
-        raise ValidationError({"id_number": "该身份证号已注册，请直接登录。"}) from None
+    # Uniqueness was settled above, under the row lock, and the database enforces it on save;
+    # checking it here would fail the copy of a refused number with "already exists".
+    user.full_clean(exclude=["password"], validate_unique=False)
 
-    person = person or Person(user=user)
+    person = earlier if owner is None and earlier is not None else Person(user=user)
     person.unit = unit
     person.org_path = unit.path
     person.region_id = region_code
@@ -93,6 +145,25 @@ def person_register(
     person.decided_at = None
     person.decided_by = None
     person.full_clean(exclude=["user", "cert_no"])
+    summary = {
+        "name": name,
+        "id_masked": mask_id_number(number),
+        "gender": str(person.get_gender_display()),
+        "birth_date": person.birth_date.isoformat(),
+        "title_level": str(person.get_title_level_display()),
+        "unit": unit.name,
+    }
+
+    if owner is not None:
+        _register_refused(number=number, unit=unit, ip=ip, owner=owner, earlier=earlier)
+        return Registration(person=None, summary=summary)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # the same number registered concurrently: just as silent
+        owner = User.objects.filter(Q(id_number=number) | Q(username=number)).first()
+        _register_refused(number=number, unit=unit, ip=ip, owner=owner)
+        return Registration(person=None, summary=summary)
     person.save()
     audit_record(
         actor=user,
@@ -100,8 +171,9 @@ def person_register(
         target=f"person:{person.pk}",
         org_path=person.org_path,
         detail={"unit": unit.pk},
+        ip=ip,
     )
-    return person
+    return Registration(person=person, summary=summary)
 
 
 def _person_in_scope(*, actor, person_id: int) -> Person:

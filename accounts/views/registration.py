@@ -1,18 +1,28 @@
+import datetime
+import math
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views import View
 
+from portal.http import client_ip
+from portal.ratelimit import rate_limit_hit, rate_limit_retry_after
+
 from ..forms import PersonRegisterForm, RegionSearchForm, form_add_service_errors
-from ..ids import mask_id_number
-from ..models import Person
 from ..services import person_register
 from .mixins import UnitSearchMixin
 
 REGISTERED_SESSION_KEY = "registered_person"
+RATE_SCOPE = "person-register"
 
 
 class PersonRegisterView(UnitSearchMixin, View):
-    """A professional registers under a unit: region and unit search first, then the form."""
+    """A professional registers under a unit: region and unit search first, then the form.
+
+    A registered ID number is answered like a new one (see ``person_register``), so the page
+    never tells who is registered; the submissions are limited per client address.
+    """
 
     template_name = "accounts/person_register.html"
 
@@ -24,6 +34,14 @@ class PersonRegisterView(UnitSearchMixin, View):
 
     def post(self, request):
         context = self.unit_search(RegionSearchForm(request.POST))
+        ip = client_ip(request)
+        if rate_limit_hit(
+            scope=RATE_SCOPE,
+            key=ip,
+            limit=settings.PERSON_REGISTER_RATE_LIMIT,
+            window_seconds=settings.PERSON_REGISTER_RATE_WINDOW_SECONDS,
+        ):
+            return self.refused(request, context)
         form = PersonRegisterForm(request.POST, units=context["units"])
         context["form"] = form
         if not form.is_valid():
@@ -33,7 +51,7 @@ class PersonRegisterView(UnitSearchMixin, View):
             return render(request, self.template_name, context)
         data = form.cleaned_data
         try:
-            person = person_register(
+            registration = person_register(
                 id_number=data["id_number"],
                 name=data["name"],
                 phone=data["phone"],
@@ -42,27 +60,41 @@ class PersonRegisterView(UnitSearchMixin, View):
                 unit_id=data["unit"],
                 password=data["password"],
                 legacy_cert_no=data["legacy_cert_no"],
+                ip=ip,
             )
         except ValidationError as exc:
             form_add_service_errors(form, exc)
             return render(request, self.template_name, context)
-        request.session[REGISTERED_SESSION_KEY] = person.pk
+        # What was submitted, not a database row: the done page must read the same whether or
+        # not the number was registered before.
+        request.session[REGISTERED_SESSION_KEY] = registration.summary
         return redirect("accounts:register-done")
+
+    def refused(self, request, context):
+        """Over the limit: the page again with what was typed (passwords excepted), nothing
+        checked and nothing stored."""
+        retry_after = rate_limit_retry_after(
+            window_seconds=settings.PERSON_REGISTER_RATE_WINDOW_SECONDS
+        )
+        context["form"] = PersonRegisterForm(initial=request.POST.dict(), units=context["units"])
+        context["rate_message"] = (
+            f"提交过于频繁，请 {math.ceil(retry_after / 60)} 分钟后再试。您填写的信息尚未提交。"
+        )
+        response = render(request, self.template_name, context, status=429)
+        response["Retry-After"] = str(retry_after)
+        return response
 
 
 class PersonRegisterDoneView(View):
-    """What was submitted, with the birth date and gender derived from the ID number."""
+    """What was submitted, with the birth date and gender derived from the ID number; the same
+    page whether the registration was made or the number already had an account."""
 
     def get(self, request):
-        person = (
-            Person.objects.select_related("user", "unit")
-            .filter(pk=request.session.get(REGISTERED_SESSION_KEY))
-            .first()
-        )
-        if person is None:
+        submitted = request.session.get(REGISTERED_SESSION_KEY)
+        if not isinstance(submitted, dict):  # none, or a person's id kept by an earlier release
             return redirect("accounts:register")
-        return render(
-            request,
-            "accounts/person_register_done.html",
-            {"person": person, "masked_id_number": mask_id_number(person.user.id_number or "")},
-        )
+        submitted = {
+            **submitted,
+            "birth_date": datetime.date.fromisoformat(submitted["birth_date"]),
+        }
+        return render(request, "accounts/person_register_done.html", {"submitted": submitted})

@@ -5,7 +5,6 @@ The selection is resolved with ``certificates.selectors_batch``, the same reads 
 so that the page, the count it shows before starting and the job agree.
 """
 
-import csv
 import io
 import re
 import zipfile
@@ -19,6 +18,7 @@ from pypdf import PdfWriter
 from accounts.models import Person
 from orgtree.models import Org
 from orgtree.selectors import scope_paths
+from portal.exports import csv_bytes
 from portal.models import Job
 from portal.services import audit_record, job_create
 
@@ -222,12 +222,10 @@ def _entry_name(issue: CertificateIssue) -> str:
 
 
 def _skipped_csv(skipped: list[dict]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["姓名", "证书管理号", "未生成原因"])
-    for row in skipped:
-        writer.writerow([row["name"], row["cert_no"], row["reason"]])
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes(
+        ["姓名", "证书管理号", "未生成原因"],
+        ([row["name"], row["cert_no"], row["reason"]] for row in skipped),
+    )
 
 
 def batch_print_assemble(

@@ -3,7 +3,8 @@ after later filings or revocations, and revoke.
 
 A request snapshots what the certificate states; an issue already holding the same content for
 the same years is reused, not rendered again. Rendering runs in a Celery task enqueued on
-commit (``tasks.render_issue``); batch printing renders in its own job instead.
+commit (``tasks.render_issue``), and a beat sweep publishes again those whose task never ran
+(``issues_render_requeue``); batch printing renders in its own job instead.
 """
 
 import hashlib
@@ -11,6 +12,7 @@ import json
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,6 +23,7 @@ from django.utils import timezone
 
 from accounts.ids import mask_id_number
 from credits.models import PersonYear
+from portal.queue import enqueue, enqueue_on_commit
 from portal.services import audit_record
 
 from ..models import CertificateIssue, Seal
@@ -32,6 +35,8 @@ from ..verify_cache import pages_forget
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 20
 FIRST_YEAR = 2000
+# Renders published again by one turn of the sweep; the rest wait for the next turn.
+REQUEUE_LIMIT = 500
 NO_SEAL = (
     "您所在地区的人力资源社会保障部门尚未启用继续教育专用章，暂不能生成电子证书。"
     "请联系当地人社部门办理电子签章启用申请。"
@@ -115,7 +120,7 @@ def content_hash(content: dict) -> str:
 def _enqueue(issue_id: int) -> None:
     from ..tasks import render_issue
 
-    transaction.on_commit(lambda: render_issue.delay(issue_id))
+    enqueue_on_commit(render_issue, issue_id)
 
 
 @transaction.atomic
@@ -197,41 +202,73 @@ def _seal_art(seal: Seal) -> tuple[str, bytes]:
         return "image/png", handle.read()
 
 
-def issue_render(*, issue_id: int) -> CertificateIssue:
-    """Renders the PDF and preview of an issue, once: a second call (a duplicate delivery)
-    leaves a rendered issue alone."""
-    issue = CertificateIssue.objects.select_related("seal").get(pk=issue_id)
-    if issue.render_status == CertificateIssue.Render.READY:
-        return issue
-    mime, data = _seal_art(issue.seal)
-    pdf = render_pdf(
-        issue.snapshot, seal_mime=mime, seal_data=data, verify_url=verify_url(issue.code)
-    )
-    preview = render_preview(pdf)
-    storage = issue.pdf.storage
-    stamp = timezone.now()
-    folder = stamp.strftime("certificates/%Y/%m/")
-    pdf_name = storage.save(f"{folder}{issue.code}.pdf", ContentFile(pdf))
-    preview_name = storage.save(f"{folder}{issue.code}.png", ContentFile(preview))
-    updated = (
-        CertificateIssue.objects.filter(pk=issue.pk)
-        .exclude(render_status=CertificateIssue.Render.READY)
-        .update(
-            pdf=pdf_name,
-            preview=preview_name,
-            sha256=hashlib.sha256(pdf).hexdigest(),
-            size=len(pdf),
-            render_status=CertificateIssue.Render.READY,
-            render_error="",
-            rendered_at=stamp,
+def issue_render(*, issue_id: int, wait: bool = True) -> CertificateIssue | None:
+    """Renders the PDF and preview of an issue, once; a rendered issue is left alone.
+
+    The issue's row stays locked while it renders, so a second renderer of the same issue (a
+    duplicate delivery, the sweep's copy, a batch job) never renders it again: with ``wait`` it
+    waits and gets the rendered issue, without it returns None at once. None too for an issue
+    that is gone."""
+    with transaction.atomic():
+        issue = (
+            CertificateIssue.objects.select_for_update(of=("self",), skip_locked=not wait)
+            .select_related("seal")
+            .filter(pk=issue_id)
+            .first()
         )
-    )
-    if not updated:  # another worker finished first: keep its files, drop ours
+        if issue is None or issue.render_status == CertificateIssue.Render.READY:
+            return issue
+        mime, data = _seal_art(issue.seal)
+        pdf = render_pdf(
+            issue.snapshot, seal_mime=mime, seal_data=data, verify_url=verify_url(issue.code)
+        )
+        preview = render_preview(pdf)
+        storage = issue.pdf.storage
+        stamp = timezone.now()
+        folder = stamp.strftime("certificates/%Y/%m/")
+        pdf_name = storage.save(f"{folder}{issue.code}.pdf", ContentFile(pdf))
+        preview_name = storage.save(f"{folder}{issue.code}.png", ContentFile(preview))
+        updated = (
+            CertificateIssue.objects.filter(pk=issue.pk)
+            .exclude(render_status=CertificateIssue.Render.READY)
+            .update(
+                pdf=pdf_name,
+                preview=preview_name,
+                sha256=hashlib.sha256(pdf).hexdigest(),
+                size=len(pdf),
+                render_status=CertificateIssue.Render.READY,
+                render_error="",
+                rendered_at=stamp,
+            )
+        )
+    if not updated:  # SQLite locks no rows: another render finished first; keep its files
         storage.delete(pdf_name)
         storage.delete(preview_name)
     pages_forget([issue.code])  # the page now offers the PDF's digest
     issue.refresh_from_db()
     return issue
+
+
+def issues_render_requeue(*, limit: int = REQUEUE_LIMIT) -> int:
+    """Publishes again the renders still pending CERT_RENDER_GRACE_SECONDS after the request
+    (their publish failed, or their worker died), oldest first; returns how many. Repeating it
+    is harmless: a render that is running or done is not done again (issue_render)."""
+    from ..tasks import render_issue
+
+    before = timezone.now() - timedelta(seconds=settings.CERT_RENDER_GRACE_SECONDS)
+    issue_ids = list(
+        CertificateIssue.objects.filter(
+            render_status=CertificateIssue.Render.PENDING, issued_at__lt=before
+        )
+        .order_by("issued_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    sent = 0
+    for issue_id in issue_ids:
+        if not enqueue(render_issue, issue_id):
+            break  # the broker is still away: the next turn tries again
+        sent += 1
+    return sent
 
 
 def issue_render_fail(*, issue_id: int, error: str) -> None:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
 from credits.selectors_requirements import hrss_offices
+from credits.uploads import image_pixels_check
 from orgtree.models import Org, Region
 from portal.services import audit_record, notifications_send
 
@@ -41,13 +42,18 @@ def seal_text_default(office: Org) -> str:
     return f"{region.full_name}专业技术人员继续教育专用章"
 
 
-def _png_checked(content: bytes) -> bytes:
+def _png_checked(content: bytes, *, name: str) -> bytes:
     """An uploaded seal: a real PNG, about square, with a transparent background. Returns it
     re-encoded by Pillow, which keeps the pixels and drops any other chunk the file carried."""
     if len(content) > SEAL_MAX_BYTES:
         raise ValidationError({"image": "印章图片不能超过 2 MB。"})
     if not content.startswith(PNG_MAGIC):
         raise ValidationError({"image": "印章图片必须是 PNG 格式（文件内容不是 PNG）。"})
+    try:
+        # The uploads' pixel budget, from the header: Pillow refuses above it on open.
+        image_pixels_check(io.BytesIO(content), name=name)
+    except ValidationError as error:
+        raise ValidationError({"image": error.messages}) from None
     try:
         with Image.open(io.BytesIO(content)) as image:
             image.verify()
@@ -111,7 +117,7 @@ def seal_apply(
     if source == Seal.Source.UPLOADED:
         if upload is None:
             raise ValidationError({"image": "请上传印章图片（透明背景的 PNG）。"})
-        png = _png_checked(upload.read(SEAL_MAX_BYTES + 1))
+        png = _png_checked(upload.read(SEAL_MAX_BYTES + 1), name=upload.name)
     version = (Seal.objects.filter(office=office).aggregate(top=Max("version"))["top"] or 0) + 1
     seal = Seal(
         office=office,

@@ -9,17 +9,24 @@ and the API, limited to a few requests a minute, write at once.
 """
 
 import json
+import logging
 from collections.abc import Iterable
 from datetime import datetime
 
+import psycopg
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils.crypto import salted_hmac
 
 from portal.cache_redis import redis_for
+from portal.queue import enqueue
+from portal.text import without_control_characters
 
 from ..models import CertificateIssue, VerificationLog
 
+logger = logging.getLogger(__name__)
+# COPY goes through psycopg's own cursor, whose errors Django does not wrap.
+WRITE_ERRORS = (DatabaseError, psycopg.Error)
 CODE_MAX = VerificationLog._meta.get_field("code").max_length
 BUFFER_KEY = "certificates:verification-log"
 # A buffer this long asks the workers for a write before the beat's next turn.
@@ -46,7 +53,7 @@ def verification_log(
     issue_id = issue.pk if issue is not None else issue_id
     return VerificationLog.objects.create(
         channel=channel,
-        code=(code or "").strip()[:CODE_MAX],
+        code=without_control_characters(code or "").strip()[:CODE_MAX],
         issue_id=issue_id,
         ip_hash=ip_hash(ip),
         found=issue_id is not None,
@@ -54,10 +61,11 @@ def verification_log(
 
 
 def request_flush() -> None:
-    """Asks a worker to write the buffer now (it filled before the beat's next turn)."""
+    """Asks a worker to write the buffer now (it filled before the beat's next turn). With the
+    broker away the page goes on regardless: beat's next turn writes the buffer."""
     from ..tasks import flush_verification_logs
 
-    flush_verification_logs.delay()
+    enqueue(flush_verification_logs)
 
 
 LOG_COLUMNS = ("created_at", "channel", "code", "issue_id", "ip_hash", "found")
@@ -79,11 +87,44 @@ def _rows_write(rows: Iterable[tuple]) -> None:
             copy.write_row(row)
 
 
+def _buffered_entry(raw: bytes | str) -> dict | None:
+    """A buffered check as the log stores it, or None when it cannot be read at all. Its text
+    is cleaned of control characters: PostgreSQL refuses NUL, and one such row used to fail
+    every COPY after it, silencing the log for good."""
+    try:
+        entry = json.loads(raw)
+        return {
+            "created_at": datetime.fromisoformat(entry["created_at"]),
+            "channel": str(entry["channel"]),
+            "code": without_control_characters(str(entry["code"])).strip()[:CODE_MAX],
+            "lookup": entry.get("lookup") or "",
+            "ip_hash": str(entry["ip_hash"]),
+        }
+    except (ValueError, KeyError, TypeError):
+        logger.warning("verification log: skipped an unreadable buffered check")
+        return None
+
+
+def _rows_write_isolated(rows: list[tuple]) -> int:
+    """Writes rows one by one, each in its own savepoint, skipping any the database refuses:
+    one bad row must not keep the others out. Returns how many were written."""
+    written = 0
+    for row in rows:
+        try:
+            with transaction.atomic():
+                _rows_write([row])
+        except WRITE_ERRORS as exc:
+            logger.warning("verification log: skipped a row the database refused (%s)", exc)
+            continue
+        written += 1
+    return written
+
+
 def verification_logs_flush() -> int:
     """Writes the buffered checks to the database, oldest first; returns how many. A row leaves
     the buffer only after its batch is committed, and one flush runs at a time (a Redis lock),
     so a crash loses no row (at worst, one between the commit and the trim writes a batch
-    twice)."""
+    twice). A row the database refuses is skipped, never retried for ever."""
     redis = redis_for(BUFFER_KEY) if settings.CERT_VERIFY_LOG_BUFFER else None
     if redis is None:
         return 0
@@ -97,24 +138,28 @@ def verification_logs_flush() -> int:
             raw = client.lrange(key, 0, FLUSH_BATCH - 1)
             if not raw:
                 return written
-            entries = [json.loads(item) for item in raw]
+            entries = [entry for entry in map(_buffered_entry, raw) if entry is not None]
             issue_ids = dict(
                 CertificateIssue.objects.filter(
-                    code__in={entry.get("lookup") for entry in entries} - {None, ""}
+                    code__in={entry["lookup"] for entry in entries} - {""}
                 ).values_list("code", "pk")
             )
-            _rows_write(
+            rows = [
                 (
-                    datetime.fromisoformat(entry["created_at"]),
+                    entry["created_at"],
                     entry["channel"],
-                    entry["code"].strip()[:CODE_MAX],
-                    issue_ids.get(entry.get("lookup")),
+                    entry["code"],
+                    issue_ids.get(entry["lookup"]),
                     entry["ip_hash"],
-                    entry.get("lookup") in issue_ids,
+                    entry["lookup"] in issue_ids,
                 )
                 for entry in entries
-            )
+            ]
+            try:
+                _rows_write(rows)
+                written += len(rows)
+            except WRITE_ERRORS:
+                written += _rows_write_isolated(rows)
             client.ltrim(key, len(raw), -1)
-            written += len(raw)
     finally:
         lock.release()

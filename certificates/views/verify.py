@@ -1,7 +1,8 @@
 """Public certificate verification, no login: the page a certificate's QR code opens
-(``/v/<code>``), the lookup by 证书管理号 or by ID number and name (``/lookup/``) and the JSON
-API (``/api/v1/certificates``). All three show ``verification_content`` of one issue, and every
-check is logged with one INSERT.
+(``/v/<code>``), the lookup by 证书管理号 or by ID number, with the holder's name either way
+(``/lookup/``), and the JSON API (``/api/v1/certificates``). All three show
+``verification_content`` of one issue, and every check is logged with one INSERT. The QR code's
+random code is the only way in without the name.
 
 Limits per client IP (the cache keeps the counters): the lookup's submissions and both API
 endpoints share one budget (``CERT_LOOKUP_RATE_LIMIT``), so the API is no way round the form;
@@ -30,7 +31,6 @@ from ..selectors_verify import issue_by_code, latest_issue_by_cert_no, latest_is
 from ..services.verification import verification_log
 from ..verification import (
     NOT_FOUND,
-    cert_no_normalize,
     code_normalize,
     verification_content,
     verification_json,
@@ -114,13 +114,14 @@ class IssueVerifyView(View):
 
 
 class IssueLookupView(View):
-    """/lookup/: a person's latest certificate by 证书管理号, or by ID number and name.
+    """/lookup/: a person's latest certificate by 证书管理号 and name, or by ID number and name.
 
-    Against enumeration, every lookup that finds nothing (no such number, a wrong name, a
-    person not approved or without a certificate) runs the same single query and renders the
-    same page with the same status; the forms come back empty, so not even the typed values
-    differ (and the ID number typed is never echoed). Only a malformed number is told apart,
-    which says nothing about anybody.
+    Both ways need the name: 证书管理号 are sequential, so a number alone would give away the
+    name of whoever holds it. Against enumeration, every lookup that finds nothing (no such
+    number, a wrong name, a person not approved or without a certificate) runs the same single
+    query and renders the same page with the same status; the forms come back empty, so not
+    even the typed values differ (and the ID number typed is never echoed). Only a malformed
+    number or a missing name is told apart, which says nothing about anybody.
     """
 
     http_method_names = ["get", "post"]
@@ -142,7 +143,7 @@ class IssueLookupView(View):
                 form.cleaned_data["id_number"], form.cleaned_data["name"]
             )
         else:
-            issue = latest_issue_by_cert_no(form.cleaned_data["cert_no"])
+            issue = latest_issue_by_cert_no(form.cleaned_data["cert_no"], form.cleaned_data["name"])
         verification_log(channel=Channel.LOOKUP, code=form.logged_code(), issue=issue, ip=ip)
         return self.render_page(
             content=verification_content(issue) if issue is not None else None, searched=True
@@ -209,16 +210,23 @@ class IssueApiView(IssueApiBaseView):
         )
 
 
+API_LOOKUP_PARAMS = {
+    "cert_no": "请用 cert_no 参数提供 13 位证书管理号。",
+    "name": "请用 name 参数提供持证人姓名（与证书上的姓名一致）。",
+}
+
+
 class IssueApiLookupView(IssueApiBaseView):
-    """GET /api/v1/certificates?cert_no=...: the latest certificate of that 证书管理号."""
+    """GET /api/v1/certificates?cert_no=...&name=...: the latest certificate of the person with
+    that 证书管理号 and that name. Like the lookup page, a wrong name, an unknown number and a
+    malformed one all get the same 404; only a missing parameter is a 400."""
 
     def get(self, request):
-        if "cert_no" not in request.GET:
-            return _json(
-                {"errors": {"cert_no": "请用 cert_no 参数提供 13 位证书管理号。"}}, status=400
-            )
-        typed = request.GET["cert_no"]
-        number = cert_no_normalize(typed)
-        return self.answer(
-            request, typed=typed, issue=latest_issue_by_cert_no(number) if number else None
-        )
+        missing = {key: hint for key, hint in API_LOOKUP_PARAMS.items() if key not in request.GET}
+        if missing:
+            return _json({"errors": missing}, status=400)
+        form = CertNoLookupForm(request.GET, prefix=None)
+        issue = None
+        if form.is_valid():
+            issue = latest_issue_by_cert_no(form.cleaned_data["cert_no"], form.cleaned_data["name"])
+        return self.answer(request, typed=request.GET["cert_no"], issue=issue)

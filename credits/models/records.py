@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from ..uploads import THUMBNAIL_TYPES
 from .common import HOURS
 
 
@@ -137,6 +138,10 @@ def evidence_path(instance, filename: str) -> str:
     return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
+def evidence_thumbnail_path(instance, filename: str) -> str:
+    return f"evidence/thumbnails/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.jpg"
+
+
 class Evidence(models.Model):
     """An uploaded proof (PDF, JPEG or PNG), served only through a scope-checked view."""
 
@@ -147,6 +152,10 @@ class Evidence(models.Model):
         Exemption, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
     )
     file = models.FileField("文件", upload_to=evidence_path)
+    # Made once, after the upload commits, by credits.tasks; never by a request. An image whose
+    # thumbnail could not be made keeps the reason and is shown by its name only.
+    thumbnail = models.FileField("缩略图", upload_to=evidence_thumbnail_path, blank=True)
+    thumbnail_error = models.CharField("缩略图失败原因", max_length=200, blank=True)
     original_name = models.CharField("原文件名", max_length=200)
     content_type = models.CharField("类型", max_length=40)
     size = models.PositiveIntegerField("大小（字节）")
@@ -164,6 +173,18 @@ class Evidence(models.Model):
                 condition=models.Q(declaration__isnull=False, exemption__isnull=True)
                 | models.Q(declaration__isnull=True, exemption__isnull=False),
                 name="evidence_has_one_owner",
+            )
+        ]
+        indexes = [
+            # The beat's sweep for images still without a thumbnail: a few rows, not all.
+            models.Index(
+                fields=["id"],
+                name="evidence_thumbnail_todo",
+                condition=models.Q(
+                    content_type__in=THUMBNAIL_TYPES,
+                    thumbnail="",
+                    thumbnail_error="",
+                ),
             )
         ]
 

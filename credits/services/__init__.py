@@ -22,6 +22,7 @@ from .requirements import requirement_save
 from .review import review_batch, review_one
 from .sanctions import sanction_create, sanction_revoke
 from .summary import person_year_refresh, person_years_refresh
+from .thumbnails import evidence_thumbnail_make, evidence_thumbnails_fill
 
 __all__ = [
     "declaration_create",
@@ -32,6 +33,8 @@ __all__ = [
     "declaration_update",
     "declaration_withdraw",
     "evidence_remove",
+    "evidence_thumbnail_make",
+    "evidence_thumbnails_fill",
     "exemption_create",
     "exemption_evidence_add",
     "exemption_submit",

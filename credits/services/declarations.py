@@ -10,6 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.http import Http404
 
+from portal.forms import date_in_range
 from portal.services import audit_record
 
 from ..models import Declaration, Evidence, ReviewStatus
@@ -18,6 +19,7 @@ from ..workflow import transition_apply
 from .records import (
     editable_check,
     evidence_attach,
+    evidence_files_delete,
     own_record,
     person_of_actor,
     record_submit,
@@ -42,6 +44,8 @@ def _fill(
         computation = compute(category, params)
     except RuleError as exc:
         raise ValidationError(dict(exc.errors)) from None
+    date_in_range(start_date, field="start_date")
+    date_in_range(end_date, field="end_date")
     if start_date and end_date and end_date < start_date:
         raise ValidationError({"end_date": "结束日期不能早于开始日期。"})
     if start_date and start_date.year > year or end_date and end_date.year < year:
@@ -109,8 +113,8 @@ def declaration_delete(*, actor, declaration_id: int) -> None:
     declaration = own_record(Declaration, actor=actor, pk=declaration_id, lock=True)
     if declaration.status != ReviewStatus.DRAFT:
         raise ValidationError("只能删除草稿；已提交的申报请使用“撤回”。")
-    for evidence in declaration.evidence.all():
-        evidence.file.delete(save=False)
+    for evidence in declaration.evidence.select_for_update():
+        evidence_files_delete(evidence)
     audit_record(
         actor=actor,
         action="declaration.delete",
@@ -156,8 +160,11 @@ def declaration_evidence_add(*, actor, declaration_id: int, upload) -> Evidence:
 @transaction.atomic
 def evidence_remove(*, actor, evidence_id: int) -> None:
     """Removes a file from an editable record of the actor's own."""
+    # Locked, so that a thumbnail being made meanwhile is either finished (and deleted here) or
+    # not started (its task skips the locked row, then finds it gone).
     evidence = (
         Evidence.objects.select_related("declaration__person", "exemption__person")
+        .select_for_update(of=("self",))
         .filter(pk=evidence_id)
         .first()
     )
@@ -165,5 +172,5 @@ def evidence_remove(*, actor, evidence_id: int) -> None:
     if record is None or record.person.user_id != actor.pk:
         raise Http404("文件不存在")
     editable_check(record)
-    evidence.file.delete(save=False)
+    evidence_files_delete(evidence)
     evidence.delete()

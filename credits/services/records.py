@@ -7,10 +7,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Person
+from portal.queue import enqueue_on_commit
 from portal.services import audit_record
 
 from ..models import Evidence
-from ..uploads import upload_read
+from ..uploads import THUMBNAIL_TYPES, upload_read
 from ..workflow import transition_apply
 
 FIRST_YEAR = 2013  # the first year of the 管理办法's e-records (paper certificates transferred)
@@ -91,4 +92,16 @@ def evidence_attach(*, actor, record, upload) -> Evidence:
     except Exception:
         evidence.file.delete(save=False)  # no orphan file when the row cannot be saved
         raise
+    if evidence.content_type in THUMBNAIL_TYPES:
+        # Made by a worker, never in the request (with eager Celery: inline, once the upload
+        # commits). A broker that is down costs the upload nothing: the beat's sweep makes it.
+        from ..tasks import make_evidence_thumbnail
+
+        enqueue_on_commit(make_evidence_thumbnail, evidence.pk)
     return evidence
+
+
+def evidence_files_delete(evidence: Evidence) -> None:
+    """The stored file and its thumbnail; the caller holds the row's lock and deletes it."""
+    evidence.file.delete(save=False)
+    evidence.thumbnail.delete(save=False)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Person
 from orgtree.models import Org
+from portal.forms import date_in_range
 from portal.services import audit_record
 
 from ..models import Sanction
@@ -51,6 +52,8 @@ def sanction_create(
     path = person.org_path if person is not None else unit.path
     if not _in_offices(actor, path):
         raise ValidationError("该人员或单位不在您管理的人社部门范围内。")
+    date_in_range(found_on, field="found_on")
+    date_in_range(barred_from, field="barred_from")  # the bar's end is years later
     if found_on > timezone.localdate():
         raise ValidationError({"found_on": "认定日期不能晚于今天。"})
     barred_from = barred_from or found_on

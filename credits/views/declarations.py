@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, ListView
 
@@ -18,7 +17,7 @@ from ..forms import (
     DeclarationForm,
     DeclarationParamsForm,
     service_errors_add,
-    year_choices,
+    year_asked,
 )
 from ..models import Declaration, ReviewStatus
 from ..rules import CATEGORIES, Basis, RuleError, categories_for, compute
@@ -187,14 +186,11 @@ class DeclarationFormView(ABC, ProfessionalRequiredMixin, View):
 
 class DeclarationCreateView(DeclarationFormView):
     def get(self, request):
-        years = {year for year, _ in year_choices()}
-        year = request.GET.get("year", "")
         category = request.GET.get("category", "")
         initial = {
-            "year": int(year) if year.isdigit() and int(year) in years else None,
+            "year": year_asked(request.GET),
             "category": category if category in CATEGORIES else "",
         }
-        initial["year"] = initial["year"] or timezone.localdate().year
         form, params_form = self.forms(initial=initial)
         return self.render_form(form, params_form, preview=self.preview_initial(params_form))
 

@@ -1,14 +1,11 @@
 """Evidence files: upload to a record, remove, and serve them through the scope check only."""
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
-from PIL import Image, ImageOps
 
 from portal.http import client_ip
 from portal.services import audit_record
@@ -18,7 +15,6 @@ from ..selectors import evidence_visible_to
 from ..services import declaration_evidence_add, evidence_remove, exemption_evidence_add
 from .common import error_message, upload_limit_mb
 
-THUMBNAIL_SIZE = (240, 240)
 SERVICES = {
     "declaration": (declaration_evidence_add, "declaration_id", "credits:declaration-detail"),
     "exemption": (exemption_evidence_add, "exemption_id", "credits:exemption-detail"),
@@ -108,33 +104,19 @@ class EvidenceDownloadView(LoginRequiredMixin, View):
 
 
 class EvidenceThumbnailView(LoginRequiredMixin, View):
-    """A JPEG of at most 240 px for an image (PDFs have none)."""
+    """The stored JPEG of at most 240 px of an image, as it was made once after the upload
+    (services.thumbnails). Never made here: a request never decodes the original, so until
+    the thumbnail exists (or when it could not be made) the answer is 404."""
 
     def get(self, request, pk):
         evidence = _visible_evidence(request, pk)
-        if not evidence.is_image:
+        if not evidence.thumbnail:
             raise Http404("没有缩略图")
         try:
-            with evidence.file.open("rb") as handle, Image.open(handle) as image:
-                image.draft("RGB", (THUMBNAIL_SIZE[0] * 2, THUMBNAIL_SIZE[1] * 2))
-                thumbnail = ImageOps.exif_transpose(image)
-                thumbnail.thumbnail(THUMBNAIL_SIZE)
-                thumbnail = _on_white(thumbnail)
-                buffer = io.BytesIO()
-                thumbnail.save(buffer, "JPEG", quality=82)
-        except (FileNotFoundError, OSError):
-            raise Http404("文件不存在") from None
-        response = HttpResponse(buffer.getvalue(), content_type="image/jpeg")
+            handle = evidence.thumbnail.open("rb")
+        except FileNotFoundError:
+            raise Http404("没有缩略图") from None
+        response = FileResponse(handle, content_type="image/jpeg")
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, max-age=3600"
         return response
-
-
-def _on_white(image: Image.Image) -> Image.Image:
-    """JPEG has no transparency: a transparent PNG is laid on white, not on black."""
-    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        background = Image.new("RGB", rgba.size, "white")
-        background.paste(rgba, mask=rgba.getchannel("A"))
-        return background
-    return image.convert("RGB")

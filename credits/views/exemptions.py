@@ -10,7 +10,7 @@ from django.views.generic import DetailView
 
 from accounts.views.mixins import ProfessionalRequiredMixin
 
-from ..forms import ExemptionForm, service_errors_add, year_choices
+from ..forms import ExemptionForm, service_errors_add, year_asked
 from ..models import Exemption, ReviewStatus
 from ..requirements import prorate, requirement_resolve
 from ..selectors import exemptions_of, exemptions_visible_to
@@ -68,9 +68,7 @@ class ExemptionFormView(ProfessionalRequiredMixin, View):
 
 class ExemptionCreateView(ExemptionFormView):
     def get(self, request):
-        years = {year for year, _ in year_choices()}
-        raw = request.GET.get("year", "")
-        year = int(raw) if raw.isdigit() and int(raw) in years else timezone.localdate().year
+        year = year_asked(request.GET)
         return self.render_form(ExemptionForm(initial={"year": year}), year)
 
     def save(self, data: dict) -> Exemption:

@@ -10,6 +10,7 @@ from django.views import View
 
 from orgtree.mixins import OrgAdminRequiredMixin
 from orgtree.selectors import scope_paths, scope_q
+from portal.forms import ids_parse
 from portal.services import job_create
 
 from ..forms_review import BatchForm, QueueFilterForm, ReviewActForm
@@ -239,7 +240,13 @@ class ReviewBatchView(OrgAdminRequiredMixin, View):
             # The matching ids at this moment, in one query.
             ids = list(queryset.order_by("pk").values_list("pk", flat=True))
         else:
-            ids = sorted({int(value) for value in request.POST.getlist("ids") if value.isdigit()})
+            try:
+                ids = sorted(
+                    ids_parse(request.POST.getlist("ids"), message="所选记录无效，请重新选择。")
+                )
+            except ValidationError as exc:
+                messages.error(request, exc.messages[0])
+                return redirect(back)
         if not ids:
             messages.error(request, "请先选择要处理的记录。")
             return redirect(back)

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
+from accounts.ids import is_valid_id_number
 from portal.services import audit_record
 
 from ..codes import normalize_credit_code
@@ -47,6 +48,12 @@ def credit_code_check_free(code: str) -> None:
 def admin_user_create(*, username: str, password: str, filing: dict[str, Any], active: bool):
     """Creates the login account of an org admin (validated like any password)."""
     user_model = get_user_model()
+    if is_valid_id_number(username):
+        # A professional's user name is their ID number: "already in use" would tell anyone
+        # whether that person is registered (and login reads an ID number as one anyway).
+        raise ValidationError(
+            {"username": "登录用户名不能使用身份证号（专业技术人员用身份证号登录），请换一个。"}
+        )
     if user_model.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": "该用户名已被使用，请换一个。"})
     user = user_model(

@@ -39,16 +39,18 @@ class AuditLogListView(OrgAdminRequiredMixin, ListView):
     def get_queryset(self):
         user = self.request.user
         self.org = None
-        raw_org = self.request.GET.get("org", "")
-        if raw_org:
-            if not raw_org.isdigit():
-                raise Http404("机构不存在")
-            self.org = get_object_or_404(orgs_visible_to(user), pk=int(raw_org))
         self.filters = AuditFilterForm(self.request.GET)
+        valid = self.filters.is_valid()
+        # An org link that names no org of the scope is a page that does not exist, whatever
+        # the other filters say.
+        if "org" in self.filters.errors:
+            raise Http404("机构不存在")
+        if self.filters.cleaned_data.get("org"):
+            self.org = get_object_or_404(orgs_visible_to(user), pk=self.filters.cleaned_data["org"])
         queryset = audit_visible_to(user).select_related("actor").order_by("-created_at", "-id")
         if self.org is not None:
             queryset = queryset.filter(org_path__startswith=self.org.path)
-        if not self.filters.is_valid():
+        if not valid:
             return queryset.none()
         data = self.filters.cleaned_data
         if data["action"]:

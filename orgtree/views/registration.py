@@ -1,7 +1,6 @@
 """Public registration of departments, units and institutions, and the admins' review queue."""
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +10,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from portal.http import client_ip
+from portal.ratelimit import rate_limit_hit
 
 from ..forms import (
     OrgAdminForm,
@@ -31,13 +31,9 @@ REGISTER_POSTS_PER_HOUR = 20
 
 
 def register_throttled(ip: str) -> bool:
-    key = f"orgtree-register:{ip}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        return cache.incr(key) > REGISTER_POSTS_PER_HOUR
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        return False
+    return rate_limit_hit(
+        scope="orgtree-register", key=ip, limit=REGISTER_POSTS_PER_HOUR, window_seconds=3600
+    )
 
 
 class OrgRegisterView(View):

@@ -42,6 +42,13 @@ CERT_LOOKUP_RATE_LIMIT = int(os.environ.get("CERT_LOOKUP_RATE_LIMIT", "10"))
 # Opening /v/<code> (QR scans) per IP a minute; codes carry 100 random bits, so this only
 # keeps one client from hogging the page, enumeration is hopeless anyway.
 CERT_VERIFY_RATE_LIMIT = int(os.environ.get("CERT_VERIFY_RATE_LIMIT", "60"))
+# Submissions of the professionals' registration form per IP and window: generous, since a
+# hospital's staff may register together behind one NAT address, yet each submission hashes a
+# password and the form must not serve to test ID numbers in bulk.
+PERSON_REGISTER_RATE_LIMIT = int(os.environ.get("PERSON_REGISTER_RATE_LIMIT", "30"))
+PERSON_REGISTER_RATE_WINDOW_SECONDS = int(
+    os.environ.get("PERSON_REGISTER_RATE_WINDOW_SECONDS", str(10 * 60))
+)
 
 # Where the QR codes of certificates point; the verification host as users reach it.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -70,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
+    # Before the session and every view: control characters never get further.
+    "portal.middleware.ControlCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -125,7 +134,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache whose connection errors and timeouts are misses, logged: a
+            # Redis outage degrades the pages instead of failing them (portal.cache_backends).
+            "BACKEND": "portal.cache_backends.SafeRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "portal"),
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
@@ -139,10 +150,40 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True  # progress and results live on Job rows, not in a backend
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "portal")
-# A task whose worker dies is delivered again; tasks resume from their Job's recorded position.
+# How work outlives a lost worker or broker (portal.queue, portal.services job_*):
+# - Every task is acknowledged only after it returns (ACKS_LATE), and a pool process that dies
+#   hands its message back at once (REJECT_ON_WORKER_LOST).
+# - A whole worker that dies leaves its messages unacknowledged in Redis, which delivers them
+#   again after the transport's visibility_timeout.
+# - Sooner than that, beat's sweeps publish again the jobs pending past JOB_PENDING_GRACE_SECONDS
+#   (their publish failed) or running with no progress written for JOB_STALE_SECONDS (their
+#   worker died), and the certificate issues whose render is pending past
+#   CERT_RENDER_GRACE_SECONDS. A job resumes from job.done.
+# - job_start claims a job under a lease (its attempts count): a delivery of a job that is still
+#   writing progress does nothing, and a runner that was taken over stops at its next write. So
+#   every chunk of a job must write progress within JOB_STALE_SECONDS, and any number of copies
+#   of a message is harmless, which is why the visibility timeout need not outlast a whole job.
+#   A render holds its issue's row lock, so two renders never both store files.
+JOB_STALE_SECONDS = int(os.environ.get("JOB_STALE_SECONDS", "300"))
+JOB_PENDING_GRACE_SECONDS = int(os.environ.get("JOB_PENDING_GRACE_SECONDS", "60"))
+JOB_SWEEP_SECONDS = float(os.environ.get("JOB_SWEEP_SECONDS", "60"))
+CERT_RENDER_GRACE_SECONDS = int(os.environ.get("CERT_RENDER_GRACE_SECONDS", "60"))
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Redelivery of a dead worker's messages: after a job's lease has expired, not before.
+    "visibility_timeout": 2 * JOB_STALE_SECONDS,
+    # A publish to a broker that is away fails within about two seconds (without these a hung
+    # Redis holds the request for ever); the row stays pending for the sweep. The read timeout
+    # stays above the worker's 1 s BRPOP.
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+}
+# Retrying a failed publish would only hold the page longer: the sweep publishes it later.
+# (Kept as a policy of no retries rather than turned off: without the policy's path kombu
+# retries the connection itself for broker_connection_timeout.)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 # QR page checks are buffered in Redis and written in bulk by beat (certificates.services.
@@ -150,6 +191,14 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CERT_VERIFY_LOG_BUFFER = env_bool("CERT_VERIFY_LOG_BUFFER", bool(REDIS_URL))
 CELERY_BEAT_SCHEDULE = {
     "flush-verification-logs": {"task": "certificates.flush_verification_logs", "schedule": 5.0},
+    "requeue-stale-jobs": {"task": "portal.requeue_stale_jobs", "schedule": JOB_SWEEP_SECONDS},
+    "requeue-pending-renders": {
+        "task": "certificates.requeue_pending_renders",
+        "schedule": JOB_SWEEP_SECONDS,
+    },
+    # Thumbnails of evidence images whose task never ran (broker down at upload, or uploaded
+    # before thumbnails were stored), a bounded batch each time.
+    "fill-evidence-thumbnails": {"task": "credits.fill_evidence_thumbnails", "schedule": 60.0},
 }
 
 # --- Accounts and security ----------------------------------------------------------------------
@@ -177,8 +226,14 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", str(30 * 60)))
+# One client address, across accounts: generous, since a hospital or a school reaches the
+# portal through one NAT address, yet far below what guessing over many accounts needs.
+LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("LOGIN_IP_FAILURE_LIMIT", "30"))
+LOGIN_IP_WINDOW_SECONDS = int(os.environ.get("LOGIN_IP_WINDOW_SECONDS", str(15 * 60)))
 
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# In the database alone: every request writes the session there anyway (the idle timeout), and
+# a cached copy could outlive a logout whose cache delete failed during a Redis outage.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 30 * 60  # idle timeout: every request pushes the expiry forward
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
@@ -208,6 +263,10 @@ STORAGES = {
 # (make run, tests); production.py turns this off and serves the collected, hashed files.
 WHITENOISE_USE_FINDERS = True
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# An evidence image may have at most this many pixels (a 40-megapixel photo or an A4 scan at
+# 600 dpi fit), checked from its header before anything decodes it; also Pillow's own limit for
+# every image the process opens (credits.uploads.pillow_limit_apply).
+UPLOAD_MAX_PIXELS = int(os.environ.get("UPLOAD_MAX_PIXELS", str(40_000_000)))
 
 # --- Certificates -------------------------------------------------------------------------------
 # Where each process keeps the common cut of the certificate font (certificates/fonts.py).
@@ -226,7 +285,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"expected_denials": {"()": "portal.logging.ExpectedDenialsOneLine"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["expected_denials"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

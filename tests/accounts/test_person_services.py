@@ -29,7 +29,7 @@ def apply(unit, serial: int, **kwargs) -> Person:
         unit_id=unit.pk,
         password=kwargs.pop("password", PASSWORD),
         **kwargs,
-    )
+    ).person
 
 
 def test_numbers_are_sequential_per_prefix(tree):
@@ -76,7 +76,7 @@ def test_reapplying_keeps_a_number_given_before(tree, status):
         region_code="411100",
         unit_id=tree.lh_hospital.pk,
         password=PASSWORD,
-    )
+    ).person
     assert again.pk == old.pk and again.status == "pending" and again.unit == tree.lh_hospital
     approved = person_approve(actor=tree.admins["lh_hospital"], person_id=again.pk)
     assert approved.cert_no == "4104000000042"

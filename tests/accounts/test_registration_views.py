@@ -182,17 +182,6 @@ def test_malformed_id_numbers_are_refused_at_the_id_field(client, tree, id_numbe
     assert counts() == before
 
 
-@pytest.mark.parametrize("status", ["pending", "approved"])
-def test_an_id_already_registered_is_refused(client, tree, status):
-    existing = make_person(tree.hospital2, status=status)
-    before = counts()
-    response = register(client, tree.hospital1, id_number=existing.user.id_number.lower())
-    assert "该身份证号已注册" in response.context["form"].errors["id_number"][0]
-    assert counts() == before
-    existing.refresh_from_db()
-    assert existing.unit == tree.hospital2 and existing.status == status
-
-
 def test_a_unit_of_another_region_is_refused(client, tree):
     # A tampered POST: 平顶山市 chosen, but the unit is 漯河市中心医院.
     before = counts()

@@ -59,6 +59,7 @@ def test_register_wait_for_approval_and_see_the_certificate_number(page, small_t
     assert f"等待“{UNIT}”管理员审核；审核通过后即可用身份证号登录" in done
     assert page.get_by_test_id("gender").inner_text() == "男"
     assert page.get_by_test_id("birth-date").inner_text() == "1990年3月15日"
+    assert "若该身份证号此前已注册" in page.get_by_test_id("register-already").inner_text()
 
     # Before approval the login explains the wait instead of letting them in.
     log_in(page, id_number)

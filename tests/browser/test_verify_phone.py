@@ -1,6 +1,6 @@
 """Anyone scans the demo certificate's QR code with a phone: the verification page opens
 without a login, fits the screen and says the certificate is genuine and valid; the lookup by
-证书管理号 from the same phone finds it too."""
+证书管理号 and name from the same phone finds it too, and the number with a wrong name does not."""
 
 import pytest
 from django.core.management import call_command
@@ -56,6 +56,12 @@ def test_the_demo_certificate_verifies_as_valid_on_a_phone(phone_page, demo_issu
     page.get_by_role("link", name="证书查询与核验").click()
     form = page.get_by_test_id("lookup-cert")
     form.get_by_label("证书管理号").fill(demo_issue.person.cert_no)
+    form.get_by_label("姓名").fill("张")
+    form.get_by_role("button", name="查询").click()
+    assert "未查询到该证书" in page.content()
+    assert page.get_by_test_id("verify-status").count() == 0
+    form.get_by_label("证书管理号").fill(demo_issue.person.cert_no)
+    form.get_by_label("姓名").fill("张伟")
     form.get_by_role("button", name="查询").click()
     assert "真实有效" in page.get_by_test_id("verify-status").inner_text()
     assert page.get_by_test_id("verify-code").inner_text() == demo_issue.code

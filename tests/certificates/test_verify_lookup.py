@@ -1,6 +1,7 @@
-"""The public lookup (/lookup/): by 证书管理号 or by ID number and name, the person's latest
-issue with the verification page's content; identical answers for a wrong name and an unknown
-number; the masked ID; format errors; the per-IP limit shared with the API; the links to it."""
+"""The public lookup (/lookup/): by 证书管理号 and name or by ID number and name, the person's
+latest issue with the verification page's content; identical answers (status, page, queries)
+for a wrong name and an unknown number; the masked ID; format errors; the per-IP limit shared
+with the API; the links to it."""
 
 import re
 
@@ -48,8 +49,8 @@ def issues(tree, person):
     return older, newer
 
 
-def by_cert_no(number: str) -> dict:
-    return {"mode": "cert", "cert-cert_no": number}
+def by_cert_no(number: str, name: str = NAME) -> dict:
+    return {"mode": "cert", "cert-cert_no": number, "cert-name": name}
 
 
 def by_identity(id_number: str, name: str) -> dict:
@@ -70,7 +71,7 @@ def test_the_form_offers_both_ways_and_a_get_is_neither_logged_nor_counted(clien
         response = client.get(LOOKUP)
         assert response.status_code == 200
     page = text(response)
-    assert "按证书管理号查询" in page and "按身份证号和姓名查询" in page
+    assert "按证书管理号和姓名查询" in page and "按身份证号和姓名查询" in page
     assert response.content.count(b'name="csrfmiddlewaretoken"') == 2
     assert b'<meta name="robots" content="noindex">' in response.content
     assert not VerificationLog.objects.exists()
@@ -130,9 +131,12 @@ def test_a_wrong_name_answers_exactly_like_an_unknown_number(client, tree, perso
         "unknown ID": by_identity(UNKNOWN_ID, NAME),
         "not approved": by_identity(pending.user.id_number, pending.user.name),
         "no certificate": by_identity(without_issue.user.id_number, without_issue.user.name),
+        "number, wrong name": by_cert_no(CERT_NO, "王晓"),
+        "number, another holder's name": by_cert_no(CERT_NO, pending.user.name),
         "unknown number": by_cert_no("4104009999999"),
-        "number without certificate": by_cert_no("4104000000003"),
-        "number not approved": by_cert_no("4104000000002"),
+        "unknown number, any name": by_cert_no("4104009999999", "张三"),
+        "number without certificate": by_cert_no("4104000000003", without_issue.user.name),
+        "number not approved": by_cert_no("4104000000002", pending.user.name),
     }
     answers = {}
     for label, data in attempts.items():
@@ -142,10 +146,26 @@ def test_a_wrong_name_answers_exactly_like_an_unknown_number(client, tree, perso
     reference = answers["unknown ID"]
     assert reference[0] == 200 and reference[1] == 2  # one SELECT, one log INSERT
     assert "未查询到该证书" in reference[2].decode()
+    assert NAME not in reference[2].decode()
     for label, answer in answers.items():
         assert answer == reference, label
     # The query path is the same too: the one SELECT filters number and name together.
     assert VerificationLog.objects.filter(found=False).count() == len(attempts)
+
+
+def test_by_cert_no_with_the_wrong_name_runs_the_same_query_as_an_unknown_number(
+    client, person, issues
+):
+    """Not only as many queries: the same SQL, so the database does the same work."""
+    statements = []
+    for data in (by_cert_no(CERT_NO, "王晓"), by_cert_no("4104009999999", "王晓")):
+        with CaptureQueriesContext(connection) as queries:
+            client.post(LOOKUP, data)
+        select = [query["sql"] for query in queries if "certificateissue" in query["sql"]]
+        assert len(select) == 1
+        statements.append(select[0].replace("4104009999999", CERT_NO))
+    assert statements[0] == statements[1]
+    assert "cert_no" in statements[0] and "name" in statements[0]
 
 
 @pytest.mark.parametrize(
@@ -157,6 +177,8 @@ def test_a_wrong_name_answers_exactly_like_an_unknown_number(client, tree, perso
         (by_identity(UNKNOWN_ID, ""), "请输入姓名"),
         (by_cert_no("12345"), "以 41 开头的 13 位数字"),
         (by_cert_no(""), "请输入证书管理号"),
+        (by_cert_no(CERT_NO, ""), "请输入姓名"),
+        (by_cert_no(CERT_NO, "   "), "请输入姓名"),
     ],
 )
 def test_malformed_input_gets_a_clear_error_and_queries_nobody(client, person, data, error):
@@ -189,9 +211,8 @@ def test_the_api_and_the_lookup_share_one_budget(client, person, issues):
     for _ in range(6):
         client.post(LOOKUP, by_cert_no(CERT_NO))
     for _ in range(4):
-        assert (
-            client.get(reverse("verify:api-certificates"), {"cert_no": CERT_NO}).status_code == 200
-        )
+        api = client.get(reverse("verify:api-certificates"), {"cert_no": CERT_NO, "name": NAME})
+        assert api.status_code == 200
     assert client.post(LOOKUP, by_cert_no(CERT_NO)).status_code == 429
     api = client.get(reverse("verify:api-certificate", args=[issues[1].code]))
     assert api.status_code == 429
@@ -222,3 +243,10 @@ def test_a_person_whose_name_changed_is_found_by_the_current_name(client, person
     assert found.context["content"]["name"] == NAME
     old_name = client.post(LOOKUP, by_identity(person.user.id_number, NAME))
     assert old_name.context["content"] is None
+
+
+def test_by_cert_no_the_name_must_be_the_current_one_too(client, person, issues):
+    person.user.name = "王小燕"
+    person.user.save(update_fields=["name"])
+    assert client.post(LOOKUP, by_cert_no(CERT_NO, "王小燕")).context["content"]["name"] == NAME
+    assert client.post(LOOKUP, by_cert_no(CERT_NO, NAME)).context["content"] is None

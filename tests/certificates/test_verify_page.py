@@ -272,8 +272,10 @@ def test_too_many_checks_get_429_in_chinese(client, settings, rendered):
     assert VerificationLog.objects.count() == 3  # a refused request reached no certificate
     # Another client is not held back, and the lookup keeps its own budget.
     assert client.get(page_url(rendered.code), REMOTE_ADDR="198.51.100.9").status_code == 200
-    lookup = client.post(reverse("verify:lookup"), {"mode": "cert", "cert-cert_no": CERT_NO})
-    assert lookup.status_code == 200
+    lookup = client.post(
+        reverse("verify:lookup"), {"mode": "cert", "cert-cert_no": CERT_NO, "cert-name": NAME}
+    )
+    assert lookup.status_code == 200 and lookup.context["content"] is not None
 
 
 def test_a_second_scan_is_served_from_the_cache_with_only_the_log_insert(client, rendered):

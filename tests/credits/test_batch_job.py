@@ -3,9 +3,12 @@ person-year summaries; a crash halfway and a re-run that files every row exactly
 
 import time
 from collections import Counter, defaultdict
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
+from django.utils import timezone
 
 import credits.job_kinds
 from credits.models import Declaration, PersonYear, ReviewEvent, ReviewStatus
@@ -63,6 +66,11 @@ def create(actor, ids) -> Job:
     )
 
 
+def stale_time():
+    """An update time old enough for job_start to take a running job over."""
+    return timezone.now() - timedelta(seconds=settings.JOB_STALE_SECONDS + 1)
+
+
 def assert_all_filed_once(ids, expected, actor) -> None:
     assert Declaration.objects.filter(status=S.FILED).count() == TOTAL
     assert ReviewEvent.objects.count() == TOTAL
@@ -98,7 +106,10 @@ def test_a_batch_filing_of_20000_runs_as_a_job(tree, batch, django_capture_on_co
     # Were the recorded position ever behind the committed chunks (an at-least-once delivery of
     # work already done), the conditional transitions would still apply nothing twice.
     Job.objects.filter(pk=job.pk).update(
-        status=Job.Status.RUNNING, done=TOTAL - 3_000, result={"moved": TOTAL - 3_000}
+        status=Job.Status.RUNNING,
+        done=TOTAL - 3_000,
+        result={"moved": TOTAL - 3_000},
+        updated_at=stale_time(),
     )
     run_job(str(job.pk))
     job.refresh_from_db()
@@ -139,8 +150,9 @@ def test_a_job_that_crashes_halfway_resumes_and_files_every_row_once(
     assert not Declaration.objects.filter(pk__in=ids[:10_000]).exclude(status=S.FILED).exists()
     monkeypatch.undo()
 
-    # A killed worker leaves the job running and the broker delivers it again: it resumes.
-    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING)
+    # A killed worker leaves the job running, silent: once it is stale, a new delivery (the
+    # broker's or the sweep's) takes it over and it resumes.
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, updated_at=stale_time())
     run_job(str(job.pk))
 
     job.refresh_from_db()

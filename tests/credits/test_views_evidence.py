@@ -9,7 +9,16 @@ from PIL import Image
 from credits.models import Evidence
 from tests.factories import make_person
 
-from .views_support import PDF, declaration, evidence, exemption, image_bytes, stored_files, upload
+from .views_support import (
+    PDF,
+    declaration,
+    evidence,
+    exemption,
+    huge_png,
+    image_bytes,
+    stored_files,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -40,29 +49,53 @@ def messages_of(response) -> str:
     return " ".join(str(message) for message in response.context["messages"])
 
 
-def test_a_pdf_a_jpeg_and_a_png_are_accepted_and_listed(client, person, draft, media):
+def test_a_pdf_a_jpeg_and_a_png_are_accepted_and_listed(
+    client, person, draft, media, django_capture_on_commit_callbacks
+):
     client.force_login(person.user)
-    response = post_files(
-        client,
-        draft,
-        upload("结业证书.pdf", PDF, "application/pdf"),
-        upload("会议通知.jpg", image_bytes("JPEG"), "image/jpeg"),
-        upload("照片.png", image_bytes("PNG"), "image/png"),
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        post_files(
+            client,
+            draft,
+            upload("结业证书.pdf", PDF, "application/pdf"),
+            upload("会议通知.jpg", image_bytes("JPEG"), "image/jpeg"),
+            upload("照片.png", image_bytes("PNG"), "image/png"),
+        )
     stored = {e.original_name: e.content_type for e in draft.evidence.all()}
     assert stored == {
         "结业证书.pdf": "application/pdf",
         "会议通知.jpg": "image/jpeg",
         "照片.png": "image/png",
     }
-    assert len(stored_files(media)) == 3
-    text = response.content.decode()
-    assert "已上传：结业证书.pdf、会议通知.jpg、照片.png" in text
+    assert len(stored_files(media)) == 3 + 2  # the files, and a thumbnail of each image
+    text = client.get(reverse("credits:declaration-detail", args=[draft.pk])).content.decode()
     for item in draft.evidence.all():
         assert reverse("credits:evidence", args=[item.pk]) in text
         thumb = reverse("credits:evidence-thumb", args=[item.pk])
         assert (thumb in text) == item.is_image
     assert 'accept=".pdf,.jpg,.jpeg,.png"' in text and "multiple" in text
+
+
+def test_the_upload_says_what_it_stored(client, person, draft):
+    client.force_login(person.user)
+    response = post_files(
+        client,
+        draft,
+        upload("结业证书.pdf", PDF, "application/pdf"),
+        upload("照片.png", image_bytes("PNG"), "image/png"),
+    )
+    assert "已上传：结业证书.pdf、照片.png" in response.content.decode()
+
+
+def test_a_13000_by_13000_png_is_refused_and_nothing_is_stored(client, person, draft, media):
+    client.force_login(person.user)
+    response = post_files(client, draft, upload("巨图.png", huge_png(13000, 13000), "image/png"))
+    assert messages_of(response) == (
+        "图片“巨图.png”为 13000 × 13000 像素（共 169,000,000 像素），"
+        "超过 40,000,000 像素的上限，请缩小尺寸后再上传。"
+    )
+    assert not Evidence.objects.exists()
+    assert stored_files(media) == []
 
 
 @pytest.mark.parametrize(
@@ -110,8 +143,11 @@ def test_no_file_chosen_says_so(client, person, draft):
     assert "请选择要上传的文件" in messages_of(response)
 
 
-def test_the_owner_removes_a_file_of_a_draft(client, person, draft, media):
-    item = evidence(draft)
+@pytest.mark.parametrize(
+    ("content", "name"), [(PDF, "证明.pdf"), (image_bytes("PNG"), "照片.png")], ids=["pdf", "png"]
+)
+def test_the_owner_removes_a_file_of_a_draft(client, person, draft, media, content, name):
+    item = evidence(draft, content=content, name=name)
     client.force_login(person.user)
     response = client.post(reverse("credits:evidence-remove", args=[item.pk]))
     assert response["Location"] == reverse("credits:declaration-detail", args=[draft.pk])
@@ -156,16 +192,70 @@ def test_the_thumbnail_is_a_small_jpeg(client, person, draft):
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
     assert response["Cache-Control"].startswith("private")
-    with Image.open(io.BytesIO(response.content)) as thumb:
+    assert response["X-Content-Type-Options"] == "nosniff"
+    with Image.open(io.BytesIO(b"".join(response.streaming_content))) as thumb:
         assert thumb.format == "JPEG"
-        assert max(thumb.size) <= 240
         assert thumb.size == (240, 120)
+
+
+def thumbnail_of(client, item):
+    response = client.get(reverse("credits:evidence-thumb", args=[item.pk]))
+    if response.status_code != 200:
+        return response.status_code
+    return b"".join(response.streaming_content)
+
+
+def test_the_view_serves_the_stored_thumbnail_as_it_is(client, person, draft):
+    item = evidence(draft, content=image_bytes("PNG"), name="照片.png")
+    client.force_login(person.user)
+    with item.thumbnail.open("rb") as handle:
+        assert thumbnail_of(client, item) == handle.read()
+    # Whatever is stored is what is served: the view makes nothing of its own.
+    replaced = image_bytes("JPEG", size=(24, 18), color=(0, 128, 0))
+    item.thumbnail.storage.delete(item.thumbnail.name)
+    item.thumbnail.storage.save(item.thumbnail.name, io.BytesIO(replaced))
+    assert thumbnail_of(client, item) == replaced
+
+
+def test_the_thumbnail_serves_without_the_original(client, person, draft):
+    item = evidence(draft, content=image_bytes("PNG"), name="照片.png")
+    item.file.storage.delete(item.file.name)
+    client.force_login(person.user)
+    with item.thumbnail.open("rb") as handle:
+        assert thumbnail_of(client, item) == handle.read()
+
+
+def test_no_thumbnail_is_made_by_a_request(client, person, draft, media):
+    """A missing thumbnail answers 404, and stays missing: the original is not decoded."""
+    item = evidence(draft, content=image_bytes("PNG"), name="照片.png")
+    item.thumbnail.storage.delete(item.thumbnail.name)
+    client.force_login(person.user)
+    assert thumbnail_of(client, item) == 404
+    assert thumbnail_of(client, item) == 404
+    assert len(stored_files(media)) == 1  # the original alone
+    Evidence.objects.filter(pk=item.pk).update(thumbnail="")
+    assert thumbnail_of(client, item) == 404
+    assert Evidence.objects.get(pk=item.pk).thumbnail == ""
+    assert len(stored_files(media)) == 1
+
+
+def test_an_image_without_its_thumbnail_is_listed_by_name(client, person, draft):
+    item = evidence(draft, content=image_bytes("PNG"), name="照片.png")
+    Evidence.objects.filter(pk=item.pk).update(thumbnail="")
+    client.force_login(person.user)
+    page = client.get(reverse("credits:declaration-detail", args=[draft.pk])).content.decode()
+    assert reverse("credits:evidence-thumb", args=[item.pk]) not in page
+    assert reverse("credits:evidence", args=[item.pk]) in page
+    assert "照片.png" in page and "图片</span>" in page
 
 
 def test_a_pdf_has_no_thumbnail(client, person, draft):
     item = evidence(draft)
     client.force_login(person.user)
     assert client.get(reverse("credits:evidence-thumb", args=[item.pk])).status_code == 404
+    page = client.get(reverse("credits:declaration-detail", args=[draft.pk])).content.decode()
+    assert reverse("credits:evidence-thumb", args=[item.pk]) not in page
+    assert "PDF</span>" in page
 
 
 # --- Scope: the person and admins above their unit; anyone else gets 404 --------------------------

@@ -1,9 +1,12 @@
 """What the credits view tests share: records made through the ORM and files made in memory."""
 
 import io
+import struct
+import zlib
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.utils import timezone
 from PIL import Image
 
@@ -86,10 +89,38 @@ def exemption(person, *, months=6, status=ReviewStatus.DRAFT, year=THIS_YEAR) ->
 
 
 def evidence(record, *, content: bytes = PDF, name: str = "证明.pdf") -> Evidence:
-    """A stored file on a record, as the upload service stores one."""
+    """A stored file on a record, as the upload service stores one: an image with the thumbnail
+    its task makes once the upload commits."""
     from credits.services.records import evidence_attach
 
-    return evidence_attach(actor=record.person.user, record=record, upload=upload(name, content))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        item = evidence_attach(
+            actor=record.person.user, record=record, upload=upload(name, content)
+        )
+    item.refresh_from_db()
+    return item
+
+
+def huge_png(width: int, height: int) -> bytes:
+    """A valid 1-bit black PNG of any size in a few KB, written without Pillow (which would
+    hold every pixel): 13,000 x 13,000 takes about 20 KB."""
+    row = b"\x00" + bytes((width + 7) // 8)  # filter byte "none", then the packed pixels
+    packer = zlib.compressobj(9)
+    data = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return png_chunks(header, data)
+
+
+def png_chunks(header: bytes, data: bytes) -> bytes:
+    """A PNG of an IHDR ``header`` and one IDAT of ``data``, checksums included."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        checksum = struct.pack(">I", zlib.crc32(kind + body))
+        return struct.pack(">I", len(body)) + kind + body + checksum
+
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+    )
 
 
 def hours(value) -> Decimal:

@@ -3,12 +3,13 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from accounts.ids import with_check_character
 from accounts.models import User
 from orgtree.codes import credit_code_check_character
 from orgtree.models import Org, OrgAdmin
 from orgtree.services import org_register
 from portal.models import AuditLog
-from tests.factories import make_org
+from tests.factories import UserFactory, make_org, make_person
 from tests.orgtree.helpers import REGISTER_PASSWORD, register_url, registration_data
 
 pytestmark = pytest.mark.django_db
@@ -141,6 +142,19 @@ def test_duplicate_username_in_any_case(client, tree):
     taken = tree.admins["edu"].username.upper()
     errors = post_bad(client, registration_data(tree.health, **{"admin-username": taken}))
     assert errors["admin-username"] == ["该用户名已被使用，请换一个。"]
+
+
+def test_an_id_number_as_user_name_is_refused_whether_registered_or_not(client, tree):
+    """Professionals' user names are their ID numbers: "already in use" must not tell whether
+    someone is registered, so any ID number is refused with one message."""
+    registered = with_check_character("41040219900315103")
+    make_person(tree.hospital1, user=UserFactory(username=registered, id_number=registered))
+    answers = [
+        post_bad(client, registration_data(tree.health, **{"admin-username": number}))
+        for number in (registered, registered.lower(), with_check_character("41040219900315105"))
+    ]
+    message = "登录用户名不能使用身份证号（专业技术人员用身份证号登录），请换一个。"
+    assert [errors["admin-username"] for errors in answers] == [[message]] * 3
 
 
 def test_invalid_username_characters(client, tree):

@@ -333,7 +333,7 @@ def test_queue_query_count_does_not_grow_with_rows(client, tree):
             decided = pending_org(tree.edu, name=f"已处理{len(counts)}-{n:02d}")
             approve(client, decided)
         counts.append(queries_for(client, QUEUE))
-    assert counts[0] == counts[1] <= 14
+    assert counts[0] == counts[1] <= 15  # the session's SELECT included
     response = client.get(QUEUE)
     assert len(response.context["registrations"]) == 20
     assert len(response.context["decided"]) == 20

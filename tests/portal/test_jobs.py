@@ -1,12 +1,31 @@
-import pytest
-from django.core.exceptions import ValidationError
+from datetime import timedelta
 
+import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+import portal.job_kinds
 from portal.jobs import JOB_KINDS, JobKind, job_kind_label, register_job_kind
 from portal.models import AuditLog, Job
-from portal.services import job_create, job_fail, job_finish, job_progress, job_start
+from portal.services import (
+    JobSuperseded,
+    job_create,
+    job_fail,
+    job_finish,
+    job_progress,
+    job_start,
+)
 from portal.tasks import run_job
 
 pytestmark = pytest.mark.django_db
+
+
+def go_stale(job: Job) -> None:
+    """As if the job's runner had written nothing for longer than JOB_STALE_SECONDS."""
+    Job.objects.filter(pk=job.pk).update(
+        updated_at=timezone.now() - timedelta(seconds=settings.JOB_STALE_SECONDS + 1)
+    )
 
 
 def _raise_bad_data(job):
@@ -58,7 +77,7 @@ def test_unknown_kind_is_refused(user):
     assert not AuditLog.objects.exists()
 
 
-def test_run_job_resumes_from_the_recorded_position(user):
+def test_run_job_resumes_a_stale_job_from_the_recorded_position(user):
     job = Job.objects.create(
         kind="system.count",
         actor=user,
@@ -68,6 +87,7 @@ def test_run_job_resumes_from_the_recorded_position(user):
         total=100,
         attempts=1,
     )
+    go_stale(job)  # its worker died at 40
     run_job(str(job.pk))
     job.refresh_from_db()
     assert job.status == Job.Status.DONE
@@ -111,26 +131,91 @@ def test_job_of_an_unregistered_kind_fails_instead_of_crashing(user):
     assert "gone.kind" in job.error_report
 
 
-def test_job_start_claims_pending_and_running_jobs_only(user):
+def test_job_start_claims_a_pending_job_once(user):
     job = Job.objects.create(kind="system.count", actor=user)
     started = job_start(job_id=str(job.pk))
     assert started.status == Job.Status.RUNNING
     assert started.attempts == 1
-    first_start = started.started_at
-    again = job_start(job_id=str(job.pk))  # a redelivery after a crash
-    assert again.attempts == 2
-    assert again.started_at == first_start
-    Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED)
+    # A second delivery while the first runner is alive and writing progress: nothing.
     assert job_start(job_id=str(job.pk)) is None
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (Job.Status.RUNNING, 1)
 
 
-def test_job_progress_only_moves_running_jobs(user):
+def test_a_fresh_running_job_is_not_claimed_twice(user):
+    job = Job.objects.create(kind="system.count", actor=user, params={"n": 10})
+    runner = job_start(job_id=str(job.pk))
+    job_progress(job=runner, done=4, total=10)
+    assert job_start(job_id=str(job.pk)) is None  # the duplicate delivery does not run it
+    run_job(str(job.pk))
+    job.refresh_from_db()
+    assert (job.status, job.done, job.attempts) == (Job.Status.RUNNING, 4, 1)
+
+
+def test_a_stale_running_job_is_taken_over(user):
+    job = Job.objects.create(kind="system.count", actor=user)
+    first = job_start(job_id=str(job.pk))
+    go_stale(job)
+    second = job_start(job_id=str(job.pk))
+    assert second is not None
+    assert second.attempts == 2
+    assert second.started_at == first.started_at
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED)
+    go_stale(job)
+    assert job_start(job_id=str(job.pk)) is None  # failed: only job_retry brings it back
+
+
+def test_the_superseded_runner_writes_nothing(user, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    job = Job.objects.create(kind="system.count", actor=user)
+    old = job_start(job_id=str(job.pk))
+    job_progress(job=old, done=3, total=10)
+    go_stale(job)
+    new = job_start(job_id=str(job.pk))
+    job_progress(job=new, done=6)
+
+    with pytest.raises(JobSuperseded):
+        job_progress(job=old, done=9)
+    with pytest.raises(JobSuperseded):
+        job_finish(job=old, result={"counted": 9}, file_name="old.txt", file_content=b"old")
+    job_fail(job=old, error="the old runner's late failure")
+    job.refresh_from_db()
+    assert (job.status, job.done, job.attempts, job.result) == (Job.Status.RUNNING, 6, 2, {})
+    assert job.error_report == "" and not job.result_file
+    assert not list(tmp_path.rglob("old*.txt"))  # the old runner's file was removed again
+
+    job_finish(job=new, result={"counted": 10})
+    job.refresh_from_db()
+    assert (job.status, job.result) == (Job.Status.DONE, {"counted": 10})
+
+
+def test_a_runner_taken_over_mid_job_stops_without_failing_it(user, monkeypatch):
+    """run_job's handler is overtaken between two progress writes: it stops quietly, and the
+    job is the new runner's, neither failed nor finished by the old one."""
+    job = Job.objects.create(kind="system.count", actor=user, params={"n": 100})
+    real = portal.job_kinds.job_progress
+
+    def progress(*, job, done, **kwargs):
+        if done == 50:  # meanwhile the sweep judged the job stale and a new runner claimed it
+            go_stale(job)
+            job_start(job_id=str(job.pk))
+        return real(job=job, done=done, **kwargs)
+
+    monkeypatch.setattr(portal.job_kinds, "job_progress", progress)
+    run_job(str(job.pk))
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.done) == (Job.Status.RUNNING, 2, 49)
+    assert job.error_report == "" and job.finished_at is None
+
+
+def test_job_progress_only_moves_the_runners_job(user):
     job = Job.objects.create(kind="system.count", actor=user, status=Job.Status.RUNNING)
     job_progress(job=job, done=5, total=20)
     job.refresh_from_db()
     assert (job.done, job.total, job.percent) == (5, 20, 25)
     Job.objects.filter(pk=job.pk).update(status=Job.Status.FAILED)
-    job_progress(job=job, done=15)
+    with pytest.raises(JobSuperseded):
+        job_progress(job=job, done=15)
     job.refresh_from_db()
     assert job.done == 5
 

@@ -1,3 +1,4 @@
+import json
 import os
 import secrets
 import subprocess
@@ -62,6 +63,8 @@ def test_content_security_policy_forbids_inline_scripts(client):
     assert "frame-ancestors 'none'" in policy
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+    assert "geolocation=()" in response["Permissions-Policy"]
 
 
 @pytest.mark.django_db
@@ -105,6 +108,29 @@ def test_production_settings_harden_the_deployment():
     result = run_python(["-c", code], DJANGO_SECRET_KEY=secrets.token_urlsafe(48), DJANGO_DEBUG="1")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False ['portal.example.gov.cn'] False True True True True"
+
+
+def test_production_responses_carry_the_security_headers():
+    """HSTS, frame-ancestors, the referrer and permissions policies, as a browser gets them
+    through the TLS-terminating proxy."""
+    code = (
+        "import django, json; django.setup(); from django.test import Client; "
+        "r = Client().get('/healthz', HTTP_HOST='portal.example.gov.cn', "
+        "HTTP_X_FORWARDED_PROTO='https'); "
+        "print(json.dumps({k: r.headers.get(k, '') for k in ('Strict-Transport-Security', "
+        "'Content-Security-Policy', 'Referrer-Policy', 'Permissions-Policy', "
+        "'X-Frame-Options', 'X-Content-Type-Options', 'Cross-Origin-Opener-Policy')}))"
+    )
+    result = run_python(["-c", code], DJANGO_SECRET_KEY=secrets.token_urlsafe(48))
+    assert result.returncode == 0, result.stderr
+    headers = json.loads(result.stdout.strip().splitlines()[-1])
+    assert headers["Strict-Transport-Security"] == ("max-age=31536000; includeSubDomains; preload")
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert "camera=()" in headers["Permissions-Policy"]
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
 
 
 @pytest.mark.parametrize(
