@@ -15,7 +15,7 @@ from credits.models import Declaration, PersonYear, ReviewEvent, ReviewStatus
 from portal.models import Job, Notification
 from portal.services import job_create, job_retry
 from portal.tasks import run_job
-from tests.credits.views_support import THIS_YEAR, requirement_rows
+from tests.credits.views_support import THIS_YEAR, bulk_declarations, requirement_rows
 from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -28,29 +28,9 @@ def batch(tree):
     """20,000 department-approved declarations of 200 people of hospital1 (under health)."""
     requirement_rows()
     people = [make_person(tree.hospital1) for _ in range(PERSONS)]
-    rows = []
-    for i in range(TOTAL):
-        person = people[i % PERSONS]
-        hours = Decimal(1 + i % 5)
-        rows.append(
-            Declaration(
-                person=person,
-                unit=tree.hospital1,
-                org_path=tree.hospital1.path,
-                has_department=True,
-                year=THIS_YEAR,
-                status=S.DEPT_APPROVED,
-                subject="professional",
-                category="practice",
-                params={"hours": str(hours)},
-                title=f"基层服务 {i}",
-                claimed_hours=hours,
-                basis="declared",
-                created_by=person.user,
-            )
-        )
-    Declaration.objects.bulk_create(rows, batch_size=2000)
-    ids = list(Declaration.objects.order_by("pk").values_list("pk", flat=True))
+    ids = bulk_declarations(
+        people, TOTAL, status=S.DEPT_APPROVED, hours=lambda i: 1 + i % 5, has_department=True
+    )
     expected = defaultdict(Decimal)
     for person_id, hours in Declaration.objects.values_list("person_id", "claimed_hours"):
         expected[person_id] += hours

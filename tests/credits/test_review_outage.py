@@ -11,7 +11,7 @@ from django.utils import timezone
 from credits.models import Declaration, ReviewEvent, ReviewStatus
 from portal.models import Job
 from portal.tasks import requeue_stale_jobs
-from tests.credits.views_support import THIS_YEAR
+from tests.credits.views_support import bulk_declarations
 from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -23,22 +23,13 @@ def test_a_batch_review_during_a_broker_outage_runs_when_it_is_back(
     client, tree, broker_down, django_capture_on_commit_callbacks
 ):
     person = make_person(tree.hospital1)
-    Declaration.objects.bulk_create(
-        Declaration(
-            person=person,
-            unit=person.unit,
-            org_path=person.org_path,
-            year=THIS_YEAR,
-            status=S.SUBMITTED,
-            submitted_at=timezone.now(),
-            subject="public",
-            category="public_course",
-            params={"hours": 1},
-            title=f"课程 {index}",
-            claimed_hours=1,
-            basis="declared",
-        )
-        for index in range(COUNT)
+    bulk_declarations(
+        [person],
+        COUNT,
+        status=S.SUBMITTED,
+        category="public_course",
+        hours=lambda _: 1,
+        submitted_at=timezone.now(),
     )
     client.force_login(tree.admins["hospital1"])
     data = {"select_all": "1", "filter": "kind=declaration", "action": "approve", "confirmed": "1"}

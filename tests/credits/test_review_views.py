@@ -9,7 +9,14 @@ from django.utils import timezone
 
 from credits.models import Declaration, ReviewEvent, ReviewStatus
 from portal.models import Job, Notification
-from tests.credits.views_support import THIS_YEAR, declaration, evidence, exemption, image_bytes
+from tests.credits.views_support import (
+    THIS_YEAR,
+    bulk_declarations,
+    declaration,
+    evidence,
+    exemption,
+    image_bytes,
+)
 from tests.factories import make_person
 
 S = ReviewStatus
@@ -249,24 +256,13 @@ def test_all_matching_the_filter(client, tree, person):
 
 
 def test_a_large_batch_runs_as_a_job(client, tree, person, django_capture_on_commit_callbacks):
-    Declaration.objects.bulk_create(
-        [
-            Declaration(
-                person=person,
-                unit=person.unit,
-                org_path=person.org_path,
-                year=THIS_YEAR,
-                status=S.SUBMITTED,
-                submitted_at=timezone.now(),
-                subject="public",
-                category="public_course",
-                params={"hours": 1},
-                title=f"课程 {index}",
-                claimed_hours=1,
-                basis="declared",
-            )
-            for index in range(600)
-        ]
+    bulk_declarations(
+        [person],
+        600,
+        status=S.SUBMITTED,
+        category="public_course",
+        hours=lambda _: 1,
+        submitted_at=timezone.now(),
     )
     client.force_login(tree.admins["hospital1"])
     data = {"select_all": "1", "filter": "kind=declaration", "action": "approve"}

@@ -14,7 +14,6 @@ import sys
 import time
 import uuid
 from collections import Counter
-from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
 
@@ -27,7 +26,7 @@ from credits.models import Declaration, ReviewEvent, ReviewStatus
 from portal.celery import app
 from portal.models import AuditLog, Job
 from portal.services import job_create
-from tests.credits.views_support import THIS_YEAR, requirement_rows
+from tests.credits.views_support import bulk_declarations, requirement_rows
 from tests.factories import make_person
 
 pytestmark = [
@@ -142,25 +141,7 @@ def declarations(tree) -> list[int]:
     """1,500 department-approved declarations that the city's HRSS office files."""
     requirement_rows()
     people = [make_person(tree.hospital1) for _ in range(PERSONS)]
-    Declaration.objects.bulk_create(
-        Declaration(
-            person=people[i % PERSONS],
-            unit=tree.hospital1,
-            org_path=tree.hospital1.path,
-            has_department=True,
-            year=THIS_YEAR,
-            status=S.DEPT_APPROVED,
-            subject="professional",
-            category="practice",
-            params={"hours": "2"},
-            title=f"基层服务 {i}",
-            claimed_hours=Decimal(2),
-            basis="declared",
-            created_by=people[i % PERSONS].user,
-        )
-        for i in range(TOTAL)
-    )
-    return list(Declaration.objects.order_by("pk").values_list("pk", flat=True))
+    return bulk_declarations(people, TOTAL, status=S.DEPT_APPROVED, has_department=True)
 
 
 def lock_waits() -> int:
