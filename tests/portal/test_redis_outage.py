@@ -13,15 +13,19 @@ import socket
 import subprocess
 import time
 import uuid
+from datetime import timedelta
 
 import pytest
 import redis
+from django.conf import settings
 from django.core.cache import cache, caches
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from certificates.models import VerificationLog
+from certificates.models import CertificateIssue, VerificationLog
 from certificates.services import certificate_request
+from certificates.tasks import requeue_pending_renders
 from portal import cache_backends, ratelimit
 from portal.ratelimit import rate_limit_hit
 from tests.certificates.support import approved_seal, filed_years
@@ -247,6 +251,32 @@ def test_everyday_requests_are_served_with_redis_down(client, dead_redis, tree, 
     assert logged_in_as(admin_client.get(reverse("credits:review-queue")), admin)
     assert logged_in_as(admin_client.get(reverse("orgtree:directory")), admin)
     assert logged_in_as(admin_client.get(reverse("accounts:registrations")), admin)
+
+
+def test_a_certificate_request_with_redis_down_is_kept_and_rendered_once_it_is_back(
+    client, dead_redis, broker_down, tree, person, django_capture_on_commit_callbacks
+):
+    """Redis is the cache and the broker at once in production: both are gone here."""
+    approved_seal(tree, tree.pds)
+    client.force_login(person.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("certificates:mine"), {"mode": "single", "single-year": 2021}
+        )
+
+    assert response.status_code == 302
+    requested = CertificateIssue.objects.get(person=person, first_year=2021, last_year=2021)
+    assert requested.render_status == CertificateIssue.Render.PENDING
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and "证书已排队等待生成" in page.content.decode()
+
+    broker_down()  # the broker is back: the beat sweep renders what waited
+    CertificateIssue.objects.filter(pk=requested.pk).update(
+        issued_at=timezone.now() - timedelta(seconds=settings.CERT_RENDER_GRACE_SECONDS + 1)
+    )
+    requeue_pending_renders()
+    requested.refresh_from_db()
+    assert requested.render_status == CertificateIssue.Render.READY and requested.pdf
 
 
 def test_the_qr_page_is_still_limited_per_process(client, dead_redis, settings, issue):
