@@ -7,7 +7,7 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from orgtree.selectors import is_admin
+        from orgtree.roles import is_admin
         from portal.navigation import anonymous, register_menu_item
 
         from .selectors import has_approved_person
@@ -17,3 +17,16 @@ class AccountsConfig(AppConfig):
         register_menu_item("人员注册审核", "accounts:registrations", is_admin, order=61)
         register_menu_item("人员目录", "accounts:people", is_admin, order=62)
         register_menu_item("调动接收", "accounts:transfers", is_admin, order=63)
+
+        from portal.demo import register_demo_loader
+
+        from .demo import accounts_demo_load
+
+        # First: every other app's demo data hangs on these organisations and people.
+        register_demo_loader("accounts", accounts_demo_load, order=10)
+
+        from orgtree.people import register_people_counter
+
+        from .selectors import person_counts
+
+        register_people_counter(person_counts)

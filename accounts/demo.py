@@ -4,21 +4,18 @@ numbers, in 平顶山市 and 漯河市. Everything goes through the real service
 certificate numbers). Idempotent: what exists is kept, only what is missing is created.
 """
 
-import io
 import random
 from dataclasses import dataclass
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.utils import timezone
 
 from orgtree.codes import credit_code_check_character
 from orgtree.models import Org
 from orgtree.services import org_approve, org_register
 from orgtree.services.bootstrap import org_admin_bootstrap
+from portal.ids import with_check_character
 from portal.reference import reference_load_all
 
-from .ids import with_check_character
 from .models import Person, User
 from .services import person_approve, person_register
 
@@ -288,41 +285,6 @@ def demo_professional_ensure(orgs: dict[str, Org]) -> None:
     User.objects.filter(id_number=DEMO_PERSON_ID).exclude(username="demo").update(username="demo")
 
 
-DEMO_DECLARATION_TITLE = "全国医院感染管理学术年会"
-
-
-def demo_png() -> bytes:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (600, 400), (29, 79, 145)).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def demo_declaration_ensure() -> None:
-    """张伟's submitted declaration of this year, waiting for 平顶山市第一人民医院's review."""
-    from credits.models import Declaration
-    from credits.services import declaration_create, declaration_evidence_add, declaration_submit
-
-    user = User.objects.get(id_number=DEMO_PERSON_ID)
-    if Declaration.objects.filter(person__user=user, title=DEMO_DECLARATION_TITLE).exists():
-        return
-    declaration = declaration_create(
-        actor=user,
-        year=timezone.localdate().year,
-        category="conference_national",
-        params={"days": 2, "presented_paper": True},
-        title=DEMO_DECLARATION_TITLE,
-        organiser="中华预防医学会",
-        start_date=None,
-        end_date=None,
-        description="参加年会并宣读论文。",
-    )
-    upload = SimpleUploadedFile("会议通知.png", demo_png(), content_type="image/png")
-    declaration_evidence_add(actor=user, declaration_id=declaration.pk, upload=upload)
-    declaration_submit(actor=user, declaration_id=declaration.pk)
-
-
 def superuser_ensure() -> None:
     if not User.objects.filter(username="admin").exists():
         user = User(username="admin", name="系统管理员", is_staff=True, is_superuser=True)
@@ -338,7 +300,6 @@ def demo_data_ensure() -> list[DemoAccount]:
     orgs = orgs_ensure()
     persons_ensure(orgs)
     demo_professional_ensure(orgs)
-    demo_declaration_ensure()
     return demo_accounts()
 
 
@@ -357,3 +318,12 @@ def demo_accounts() -> list[DemoAccount]:
     }
     accounts += [DemoAccount(o.admin, o.admin_name, f"{kinds[o.kind]}（{o.name}）") for o in ORGS]
     return accounts
+
+
+def accounts_demo_load() -> list[str]:
+    """The demo-loader registry's first loader; its lines, the demo logins, end the output."""
+    lines = [f"演示账户（密码均为 {DEMO_PASSWORD}）："]
+    for account in demo_data_ensure():
+        hint = f"  {account.login_hint}" if account.login_hint else ""
+        lines.append(f"  {account.username:<22} {account.name:<4}  {account.role}{hint}")
+    return lines

@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 
 from orgtree.models import Org, Region
 from orgtree.selectors import registration_cities, registration_counties
+from portal import ids
 from portal.forms import IdField, ids_parse
 from portal.http import client_ip
 
-from . import ids, phones
+from . import phones
 from .models import Person
 from .selectors import registration_status_of
 from .services import (
@@ -19,15 +20,6 @@ from .services import (
     login_attempt_succeeded,
     registration_withdraw_token,
 )
-
-
-def form_add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Puts a service's ValidationError on the form: each message at its field, else on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 class LoginForm(AuthenticationForm):

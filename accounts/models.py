@@ -37,7 +37,7 @@ class User(AbstractUser):
     def clean(self) -> None:
         super().clean()
         if self.id_number:
-            from .ids import normalize_id_number
+            from portal.ids import normalize_id_number
 
             self.id_number = normalize_id_number(self.id_number)
         else:

@@ -2,11 +2,12 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 
-from orgtree.models import OrgAdmin
+from orgtree.models import Org, OrgAdmin
 from orgtree.selectors import scope_q
+from portal.ids import normalize_id_number
 
-from .ids import normalize_id_number
 from .models import Person, PersonTransfer
 
 
@@ -56,6 +57,21 @@ def has_approved_person(user) -> bool:
 def persons_visible_to(user):
     """People whose unit lies in the user's scope (any status)."""
     return Person.objects.filter(scope_q(user, "org_path"))
+
+
+def person_counts(org: Org, children: list[Org]) -> dict[int, tuple[int, int]]:
+    """(approved, pending) people in the subtree of ``org`` and of each child, in one query."""
+    nodes = [org, *children]
+    approved, pending = Person.Status.APPROVED, Person.Status.PENDING
+    aggregates = {}
+    for node in nodes:
+        under = Q(org_path__startswith=node.path)
+        aggregates[f"a{node.pk}"] = Count("pk", filter=under & Q(status=approved))
+        aggregates[f"p{node.pk}"] = Count("pk", filter=under & Q(status=pending))
+    totals = Person.objects.filter(
+        org_path__startswith=org.path, status__in=[approved, pending]
+    ).aggregate(**aggregates)
+    return {node.pk: (totals[f"a{node.pk}"], totals[f"p{node.pk}"]) for node in nodes}
 
 
 def registrations_pending_for(user):

@@ -19,24 +19,19 @@ class CertificatesConfig(AppConfig):
 
         register_demo_loader("certificates", certificates_demo_ensure, order=60)
 
-        from credits.selectors_requirements import is_hrss_admin
+        from orgtree.roles import is_admin, is_hrss_admin
         from portal.navigation import register_menu_item
 
         register_menu_item("电子签章", "certificates:seals", is_hrss_admin, order=59)
 
         from accounts.person_links import register_person_link
         from accounts.selectors import has_approved_person
-        from orgtree.selectors import is_admin
-        from portal.navigation import register_menu_item
 
         from .views.issues import person_link_visible
 
         register_menu_item("电子证书", "certificates:mine", has_approved_person, order=23)
         register_menu_item("证书管理", "certificates:issues", is_admin, order=64)
         register_person_link("打印证书", "certificates:person", person_link_visible)
-
-        from orgtree.selectors import is_admin
-        from portal.navigation import register_menu_item
 
         from . import job_kinds  # noqa: F401  (registers the batch printing job)
 

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
-from accounts.ids import normalize_id_number
+from portal.ids import normalize_id_number
 
 ID = "id"
 CERT_NO = "cert_no"

@@ -2,18 +2,13 @@
 "demo") with filed hours for 2021–2025 and a rendered merged certificate, so that printing and
 verification can be tried at once."""
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from accounts.demo import DEMO_PERSON_ID, demo_png
+from accounts.demo import DEMO_PERSON_ID
 from accounts.models import Person, User
+from credits.demo import demo_declaration_submit
 from credits.models import Declaration, PersonYear, ReviewStatus
-from credits.services import (
-    declaration_create,
-    declaration_evidence_add,
-    declaration_submit,
-    review_batch,
-)
+from credits.services import review_batch
 from orgtree.models import Org
 
 from .models import CertificateIssue, Seal
@@ -55,21 +50,15 @@ def seals_ensure() -> None:
 
 
 def _declare(user, *, year: int, category: str, hours: int, title: str) -> int:
-    declaration = declaration_create(
-        actor=user,
+    return demo_declaration_submit(
+        user,
+        evidence_name="证明材料.png",
         year=year,
         category=category,
         params={"hours": hours},
         title=title,
         organiser="平顶山市第一人民医院",
-        start_date=None,
-        end_date=None,
-        description="",
     )
-    upload = SimpleUploadedFile("证明材料.png", demo_png(), content_type="image/png")
-    declaration_evidence_add(actor=user, declaration_id=declaration.pk, upload=upload)
-    declaration_submit(actor=user, declaration_id=declaration.pk)
-    return declaration.pk
 
 
 def filed_years_ensure() -> Person:

@@ -4,12 +4,14 @@ export of an answered query, which carries its numbers back."""
 import json
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
+
+from portal.forms import form_errors_add
+from portal.jobs import job_runs_inline
 
 from .batch_query import MAX_UPLOAD_BYTES, check_count, items_from_text, items_from_upload
 from .forms_batch import year_choices
-from .services.batch_query import default_years, query_years_validate
+from .services.batch_query import BATCH_QUERY, default_years, query_years_validate
 
 YEAR_ERRORS = {"required": "请选择年度。", "invalid_choice": "请从列表中选择年度。"}
 
@@ -28,8 +30,7 @@ class YearsMixin:
         try:
             query_years_validate(data["first_year"], data["last_year"])
         except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                self.add_error(name, errors)
+            form_errors_add(self, exc)
 
 
 class BatchQueryForm(YearsMixin, forms.Form):
@@ -127,7 +128,7 @@ class BatchQueryExportForm(YearsMixin, forms.Form):
         ):
             raise ValidationError("查询内容有误，请重新查询后再导出。")
         check_count(items)
-        if len(items) > settings.CERT_QUERY_INLINE_MAX:
+        if not job_runs_inline(BATCH_QUERY, len(items)):
             raise ValidationError("号码较多的查询请在后台任务的结果中下载 Excel 文件。")
         return items
 

@@ -1,7 +1,6 @@
 """Forms of the certificate pages: parsing only; the services check the years and the rules."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from .models import CertificateIssue
 
@@ -29,18 +28,8 @@ class YearsForm(forms.Form):
         for field in self.fields.values():
             field.choices = choices
 
-    def add_service_errors(self, exc: ValidationError) -> None:
-        """The service's messages on the field they name, or on the whole form."""
-        if not hasattr(exc, "error_dict"):
-            for message in exc.messages:
-                self.add_error(None, message)
-            return
-        for key, messages in exc.message_dict.items():
-            for message in messages:
-                self.add_error(self.service_field(key), message)
-
-    def service_field(self, key: str) -> str | None:
-        return key if key in self.fields else None
+    # Where the service's errors about the years are shown (see portal.forms.form_errors_add).
+    error_route: dict[str, str] = {}
 
 
 class SingleYearForm(YearsForm):
@@ -52,8 +41,7 @@ class SingleYearForm(YearsForm):
         year = self.cleaned_data["year"]
         return year, year
 
-    def service_field(self, key: str) -> str | None:
-        return "year" if key in ("first_year", "last_year") else None
+    error_route = {"first_year": "year", "last_year": "year"}
 
 
 class YearRangeForm(YearsForm):

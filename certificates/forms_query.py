@@ -9,7 +9,7 @@ import unicodedata
 from django import forms
 from django.core.exceptions import ValidationError
 
-from accounts.ids import normalize_id_number
+from portal.ids import normalize_id_number
 
 from .selectors_query import NAME_PREFIX_MIN, PersonLookup
 

@@ -31,6 +31,8 @@ class SealApplyForm(forms.Form):
         choices=SOURCE_CHOICES,
         initial=Seal.Source.GENERATED,
         widget=forms.RadioSelect,
+        help_text="系统生成的印章为圆形红色印章：印章文字沿上缘环绕，中间为五角星。"
+        "提交后可在申请函中查看印模。",
     )
     image = forms.FileField(
         label="印章图片",

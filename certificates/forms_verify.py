@@ -10,7 +10,7 @@ apart from a wrong name (see views/verify.py).
 from django import forms
 from django.core.exceptions import ValidationError
 
-from accounts.ids import mask_id_number, normalize_id_number
+from portal.ids import mask_id_number, normalize_id_number
 
 from .verification import cert_no_normalize
 

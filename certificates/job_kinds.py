@@ -54,7 +54,10 @@ def batch_print_job(job: Job) -> None:
 
 
 @register_job_kind(
-    batch_query_services.BATCH_QUERY, label="批量查询", detail_url="certificates:batch-query-job"
+    batch_query_services.BATCH_QUERY,
+    label="批量查询",
+    detail_url="certificates:batch-query-job",
+    inline_max="CERT_QUERY_INLINE_MAX",
 )
 def batch_query_job(job: Job) -> None:
     """Answers a batch query too large for the request; its result is an xlsx file."""

@@ -8,15 +8,11 @@ to the HRSS admins of the office, and every seal to the province.
 from django.db.models import Q, QuerySet
 
 from accounts.models import Person
-from credits.selectors_requirements import hrss_offices
-from orgtree.models import Org, Region
+from orgtree.models import Org
+from orgtree.roles import hrss_offices, is_province_admin
 from orgtree.selectors import scope_q
 
 from .models import CertificateIssue, Seal
-
-
-def is_province_admin(user) -> bool:
-    return any(office.region.level == Region.Level.PROVINCE for office in hrss_offices(user))
 
 
 def seal_offices_for(user) -> QuerySet[Org]:

@@ -17,6 +17,13 @@ class CreditsConfig(AppConfig):
 
         register_reference_loader("credits", requirements_load)
 
+        from portal.demo import register_demo_loader
+
+        from .demo import credits_demo_ensure
+
+        # After accounts' people (10), before certificates' filed years (60).
+        register_demo_loader("credits", credits_demo_ensure, order=30)
+
         from accounts.selectors import has_approved_person
         from portal.navigation import register_menu_item
 
@@ -29,15 +36,12 @@ class CreditsConfig(AppConfig):
 
         register_requirement_menu()
 
-        from orgtree.selectors import is_admin
+        from orgtree.roles import is_admin, is_hrss_admin
         from portal.home import register_home_panel
 
         from .views.review import review_home_panel
 
         register_menu_item("学时审核", "credits:review-queue", is_admin, order=55)
         register_home_panel(review_home_panel)
-
-        from .selectors_checks import is_hrss_admin
-
         register_menu_item("抽查审验", "credits:spotchecks", is_hrss_admin, order=56)
         register_menu_item("失信记录", "credits:sanctions", is_hrss_admin, order=57)

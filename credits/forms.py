@@ -12,7 +12,6 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from portal.forms import DateField
@@ -119,6 +118,11 @@ class DeclarationParamsForm(forms.Form):
     def initial_from(cls, params: dict) -> dict:
         return {param_field_name(name): value for name, value in (params or {}).items()}
 
+    def error_route(self) -> dict[str, tuple[forms.Form, str]]:
+        """Where a service's or the rules' error about a parameter is shown: they name it
+        ``days``, this form ``p_days`` (for :func:`portal.forms.form_errors_add`)."""
+        return {param.name: (self, param_field_name(param.name)) for param in self.category.params}
+
     def params(self) -> dict:
         """The values as the rules read them; what cannot be read is passed on as typed, so
         that the rules engine names the problem."""
@@ -148,23 +152,6 @@ def _typed(param: Param, text: str):
         if number.is_finite() and abs(number) <= LARGEST:
             return as_json_number(number)
     return text
-
-
-def service_errors_add(exc: ValidationError, form: forms.Form, *others: forms.Form) -> None:
-    """Puts a service's error at its field: a declaration field, a parameter (``days`` ->
-    ``p_days``), or on top of the form when it names no field."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        if name in form.fields:
-            form.add_error(name, errors)
-            continue
-        target = next((other for other in others if param_field_name(name) in other.fields), None)
-        if target is not None:
-            target.add_error(param_field_name(name), errors)
-        else:
-            form.add_error(None, errors)
 
 
 class DeclarationFilterForm(forms.Form):

@@ -5,13 +5,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.ids import normalize_id_number
 from accounts.models import Person
 from orgtree.models import Org
+from orgtree.roles import hrss_offices
+from orgtree.selectors import scope_q
 from portal.forms import DateField
+from portal.ids import normalize_id_number
 
 from .models import SpotCheck
-from .selectors_checks import hrss_offices, hrss_q
 
 
 class SpotCheckForm(forms.Form):
@@ -112,7 +113,7 @@ class SanctionCreateForm(forms.Form):
         except ValidationError:  # not an ID number: it may be a certificate number
             id_number = None
         person = (
-            Person.objects.filter(hrss_q(self.user, "org_path"))
+            Person.objects.filter(scope_q(self.user, kinds=[Org.Kind.HRSS]))
             .filter(Q(user__id_number=id_number) if id_number else Q(cert_no=key.upper()))
             .select_related("user", "unit")
             .first()
@@ -126,7 +127,9 @@ class SanctionCreateForm(forms.Form):
             self.add_error("unit_key", "请填写单位的统一社会信用代码或全称。")
             return None
         units = list(
-            Org.objects.filter(hrss_q(self.user, "path"), kind=Org.Kind.UNIT)
+            Org.objects.filter(
+                scope_q(self.user, "path", kinds=[Org.Kind.HRSS]), kind=Org.Kind.UNIT
+            )
             .filter(Q(credit_code=key.upper()) | Q(name=key))
             .order_by("pk")[:2]
         )

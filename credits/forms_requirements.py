@@ -3,13 +3,10 @@
 from django import forms
 
 from accounts.models import Person
+from orgtree.roles import is_province_admin
 
 from .models import Requirement
-from .selectors_requirements import (
-    requirement_province_editable,
-    requirement_regions_editable,
-    requirement_regions_visible,
-)
+from .selectors_requirements import requirement_regions_editable, requirement_regions_visible
 from .services.records import FIRST_YEAR
 from .services.requirements import FIELD_LABELS, HOURS_MAX, LAST_YEAR
 
@@ -63,7 +60,8 @@ class RequirementForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [("", "全省")] if requirement_province_editable(user) else []
+        choices = [("", "全省")] if is_province_admin(user) else []
+
         choices += [
             (region.code, region.full_name) for region in requirement_regions_editable(user)
         ]

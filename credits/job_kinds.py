@@ -6,12 +6,12 @@ from portal.jobs import register_job_kind
 from portal.models import Job
 from portal.services import job_finish, job_progress
 
-from .services.review import review_batch
+from .services.review import REVIEW_BATCH, review_batch
 
 CHUNK = 1000
 
 
-@register_job_kind("credits.review_batch", label="批量审核")
+@register_job_kind(REVIEW_BATCH, label="批量审核", inline_max="REVIEW_BATCH_INLINE_MAX")
 def review_batch_job(job: Job) -> None:
     """Applies one review action to the ids frozen at creation, chunk by chunk.
 

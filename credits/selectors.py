@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 
 from orgtree.selectors import scope_q
 
-from .models import Declaration, Evidence, Exemption, Requirement, ReviewEvent
+from .models import Declaration, Evidence, Exemption, ReviewEvent
 
 
 def _visible(user, prefix: str = "") -> Q:
@@ -46,9 +46,3 @@ def evidence_visible_to(user) -> QuerySet[Evidence]:
 def trail_of(record) -> QuerySet[ReviewEvent]:
     field = record._meta.model_name
     return ReviewEvent.objects.filter(**{field: record}).select_related("actor")
-
-
-def requirements_for_year(year: int) -> QuerySet[Requirement]:
-    return Requirement.objects.filter(
-        Q(year_to__isnull=True) | Q(year_to__gte=year), year_from__lte=year
-    ).select_related("region")

@@ -7,13 +7,12 @@ of any other kind is refused before a selector runs (403).
 
 from django.db.models import Count, Q, QuerySet
 
+from orgtree.models import Org
+from orgtree.selectors import scope_q
+
 from .models import Declaration, ReviewStatus, Sanction, SpotCheck, SpotCheckItem
-from .selectors_requirements import hrss_offices, is_hrss_admin
 
 __all__ = [
-    "hrss_offices",
-    "hrss_q",
-    "is_hrss_admin",
     "sanctions_active_for",
     "sanctions_visible_to",
     "spot_check_candidates",
@@ -21,15 +20,6 @@ __all__ = [
     "spot_check_progress",
     "spot_checks_visible_to",
 ]
-
-
-def hrss_q(user, *fields: str) -> Q:
-    """Rows whose path (any of ``fields``) lies under one of the user's HRSS offices."""
-    q = Q(pk__in=[])
-    for office in hrss_offices(user):
-        for field in fields:
-            q |= Q(**{f"{field}__startswith": office.path})
-    return q
 
 
 def spot_check_candidates(*, org_path: str, year: int) -> list[int]:
@@ -44,7 +34,7 @@ def spot_check_candidates(*, org_path: str, year: int) -> list[int]:
 
 
 def spot_checks_visible_to(user) -> QuerySet[SpotCheck]:
-    return SpotCheck.objects.filter(hrss_q(user, "org_path"))
+    return SpotCheck.objects.filter(scope_q(user, kinds=[Org.Kind.HRSS]))
 
 
 def spot_checks_with_progress(user) -> QuerySet[SpotCheck]:
@@ -84,7 +74,10 @@ def spot_check_progress(spot_check: SpotCheck) -> dict:
 
 def sanctions_visible_to(user) -> QuerySet[Sanction]:
     """Findings recorded under the user's HRSS offices, or whose person now works there."""
-    return Sanction.objects.filter(hrss_q(user, "org_path", "person__org_path"))
+    hrss = [Org.Kind.HRSS]
+    return Sanction.objects.filter(
+        scope_q(user, kinds=hrss) | scope_q(user, "person__org_path", kinds=hrss)
+    )
 
 
 def sanctions_active_for(*, person=None, org=None, on=None) -> list[Sanction]:

@@ -8,36 +8,14 @@ Every admin reads the province rows and the rows of the regions that apply to th
 from django.db.models import Q, QuerySet
 
 from orgtree.models import Org, Region
-from orgtree.selectors import admin_orgs
+from orgtree.roles import admin_orgs, hrss_offices, is_admin, is_province_admin
 
 from .models import Requirement
-
-
-def hrss_offices(user) -> list[Org]:
-    """The approved HRSS offices the user administers, the highest first; cached on the user
-    object for the request, like ``scope_paths``."""
-    if not user.is_authenticated:
-        return []
-    cached = getattr(user, "_hrss_offices", None)
-    if cached is not None:
-        return cached
-    offices = list(admin_orgs(user).filter(kind=Org.Kind.HRSS).order_by("level", "pk"))
-    user._hrss_offices = offices
-    return offices
-
-
-def is_hrss_admin(user) -> bool:
-    return bool(hrss_offices(user))
 
 
 def _below(codes: list[str]) -> Q:
     """The regions ``codes`` and those under them (a city's counties and zones)."""
     return Q(code__in=codes) | Q(parent__in=codes) | Q(parent__parent__in=codes)
-
-
-def requirement_province_editable(user) -> bool:
-    """Only the province HRSS office writes the rows for the whole province."""
-    return any(office.region.level == Region.Level.PROVINCE for office in hrss_offices(user))
 
 
 def requirement_regions_editable(user) -> QuerySet[Region]:
@@ -78,7 +56,7 @@ def requirement_regions_visible(user) -> QuerySet[Region]:
 
 def requirements_visible_to(user) -> QuerySet[Requirement]:
     """Province rows and the rows of the user's visible regions; nothing for non-admins."""
-    if not admin_orgs(user).exists():
+    if not is_admin(user):
         return Requirement.objects.none()
     regions = requirement_regions_visible(user).values("code")
     return Requirement.objects.filter(Q(region__isnull=True) | Q(region__in=regions))
@@ -87,6 +65,7 @@ def requirements_visible_to(user) -> QuerySet[Requirement]:
 def requirements_editable_by(user) -> QuerySet[Requirement]:
     """The rows the user may change: another office's row answers 404 like a missing one."""
     q = Q(region__in=requirement_regions_editable(user).values("code"))
-    if requirement_province_editable(user):
+    # Only the province HRSS office writes the rows for the whole province.
+    if is_province_admin(user):
         q |= Q(region__isnull=True)
     return Requirement.objects.filter(q)

@@ -12,11 +12,13 @@ from datetime import datetime
 from django.db.models import F, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
-from accounts.ids import normalize_id_number
+from orgtree.roles import roles_of
+from orgtree.selectors import scope_q
 from portal.forms import DATE_MAX, DATE_MIN, id_parse
+from portal.ids import normalize_id_number
 
 from .models import Declaration, Exemption
-from .workflow import ANY, DEPT, entries_for, reviewer_paths, step_for
+from .workflow import ANY, DEPT, entries_for, step_for
 
 KINDS = {"declaration": Declaration, "exemption": Exemption}
 KIND_LABELS = {"declaration": "学时申报", "exemption": "学时折算"}
@@ -26,21 +28,14 @@ DEFAULT_PAGE_SIZE = 50
 COUNT_LIMIT = 10_000
 
 
-def _paths_q(paths: tuple[str, ...]) -> Q:
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(org_path__startswith=path)
-    return q
-
-
 def queue_q(actor) -> Q:
     """The rows waiting for this actor's step (an empty match when they take none)."""
     q = Q(pk__in=[])
+    roles = roles_of(actor)
     for status, route, step in entries_for("approve"):
-        paths = reviewer_paths(actor, step.who)
-        if not paths:
+        if not roles.paths(step.who):
             continue
-        entry = Q(status=status) & _paths_q(paths)
+        entry = Q(status=status) & scope_q(actor, kinds=[step.who])
         if route != ANY:
             entry &= Q(has_department=route == DEPT)
         q |= entry
@@ -50,8 +45,9 @@ def queue_q(actor) -> Q:
 def queue_statuses(actor) -> list[str]:
     """The statuses the actor's queue can hold, in workflow order."""
     statuses: list[str] = []
+    roles = roles_of(actor)
     for status, _route, step in entries_for("approve"):
-        if reviewer_paths(actor, step.who) and status not in statuses:
+        if roles.paths(step.who) and status not in statuses:
             statuses.append(status)
     return statuses
 
@@ -193,7 +189,7 @@ def step_of(actor, record):
     step = step_for(record.status, "approve", record.has_department)
     if step is None:
         return None
-    if any(record.org_path.startswith(path) for path in reviewer_paths(actor, step.who)):
+    if any(record.org_path.startswith(path) for path in roles_of(actor).paths(step.who)):
         return step
     return None
 
@@ -201,5 +197,5 @@ def step_of(actor, record):
 def may_revoke(actor, record) -> bool:
     step = step_for(record.status, "revoke", record.has_department)
     return step is not None and any(
-        record.org_path.startswith(path) for path in reviewer_paths(actor, step.who)
+        record.org_path.startswith(path) for path in roles_of(actor).paths(step.who)
     )

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts.models import Person
 from orgtree.models import Org
-from orgtree.selectors import admin_orgs
+from orgtree.selectors import scope_q
 
 from .models import ReviewEvent, ReviewStatus
 
@@ -68,11 +68,6 @@ ACTION_LABELS = {
     "revoke": "撤销",
 }
 REASON_REQUIRED = {"return", "reject", "revoke"}
-REVIEW_ACTIONS = ("approve", "return", "reject")
-
-
-def route_of(record) -> str:
-    return DEPT if record.has_department else DIRECT
 
 
 def step_for(status: str, action: str, has_department: bool) -> Step | None:
@@ -83,14 +78,6 @@ def step_for(status: str, action: str, has_department: bool) -> Step | None:
 def event_action(action: str, step: Step) -> str:
     """The trail says 备案 for the approval that files."""
     return "file" if action == "approve" and step.next_status == S.FILED else action
-
-
-def reviewer_paths(actor, who: str) -> tuple[str, ...]:
-    """Paths of the actor's approved orgs of the kind that takes this step (cached per user)."""
-    cache = actor.__dict__.setdefault("_reviewer_paths", {})
-    if who not in cache:
-        cache[who] = tuple(org.path for org in admin_orgs(actor) if org.kind == who)
-    return cache[who]
 
 
 def own_person_ids(actor) -> tuple[int, ...]:
@@ -108,10 +95,9 @@ def actor_q(actor, who: str) -> Q:
     moves a record of their own."""
     if who == DECLARANT:
         return Q(person__user=actor)
-    q = Q(pk__in=[])
-    for path in reviewer_paths(actor, who):
-        q |= Q(org_path__startswith=path)
+    q = scope_q(actor, kinds=[who])
     own = own_person_ids(actor)
+
     return q & ~Q(person_id__in=own) if own else q
 
 

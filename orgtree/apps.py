@@ -11,7 +11,7 @@ class OrgtreeConfig(AppConfig):
         from portal.reference import register_reference_loader
 
         from .reference import reference_load
-        from .selectors import is_admin
+        from .roles import is_admin
 
         register_reference_loader("orgtree", reference_load)
 

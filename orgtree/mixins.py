@@ -1,6 +1,6 @@
 from django.contrib.auth.mixins import UserPassesTestMixin
 
-from .selectors import is_admin
+from .roles import is_admin, is_hrss_admin
 
 
 class OrgAdminRequiredMixin(UserPassesTestMixin):
@@ -12,3 +12,11 @@ class OrgAdminRequiredMixin(UserPassesTestMixin):
 
     def test_func(self) -> bool:
         return is_admin(self.request.user)
+
+
+class HrssAdminRequiredMixin(UserPassesTestMixin):
+    """Pages that are HRSS business (requirements, spot checks, sanctions, seals): anonymous
+    users log in, admins of other kinds and other users get 403."""
+
+    def test_func(self) -> bool:
+        return is_hrss_admin(self.request.user)

@@ -106,10 +106,6 @@ class Org(MPTTModel):
         return self.name
 
     @property
-    def is_approved(self) -> bool:
-        return self.status == self.Status.APPROVED
-
-    @property
     def has_department(self) -> bool:
         """A unit directly under an HRSS office has no department (无主管部门)."""
         return self.parent is not None and self.parent.kind == self.Kind.DEPARTMENT

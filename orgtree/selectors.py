@@ -1,58 +1,32 @@
 """Tenant scoping: the one mechanism by which an admin sees only their subtree.
 
-An admin holds the ``orgtree.manage_org`` object permission (django-guardian) on the approved
-orgs they administer. Their scope is those orgs' materialised paths; any row carrying an
-``org_path`` (or an Org's own ``path``) is in scope when it starts with one of them. Every list,
-detail, export, query and download filters through :func:`scope_q` / :func:`orgs_visible_to`.
+An admin's scope is the materialised paths of the approved orgs they administer (their roles,
+read once per request by :func:`orgtree.roles.roles_of`); any row carrying an ``org_path`` (or
+an Org's own ``path``) is in scope when it starts with one of them. Every list, detail, export,
+query and download filters through :func:`scope_q` / :func:`orgs_visible_to`.
 """
 
+from collections.abc import Iterable
+
 from django.db.models import Count, Q, QuerySet
-from guardian.shortcuts import get_objects_for_user
 
 from .models import Org, OrgAdmin, Region
-
-MANAGE_PERMISSION = "orgtree.manage_org"
-
-
-def admin_orgs(user) -> QuerySet[Org]:
-    """The approved orgs on which ``user`` holds the admin role (not their descendants)."""
-    if not user.is_authenticated or not user.is_active:
-        return Org.objects.none()
-    return get_objects_for_user(
-        user,
-        MANAGE_PERMISSION,
-        klass=Org.objects.filter(status=Org.Status.APPROVED),
-        accept_global_perms=False,
-        with_superuser=False,
-    ).select_related("region")
+from .roles import roles_of
 
 
 def scope_paths(user) -> tuple[str, ...]:
-    """The path prefixes of the user's scope, nested ones removed; cached on the user object."""
-    if not user.is_authenticated:
-        # Anonymous visitors have no scope; the menu asks many times per public page.
-        return ()
-    cached = getattr(user, "_scope_paths", None)
-    if cached is not None:
-        return cached
-    paths = sorted(admin_orgs(user).values_list("path", flat=True))
-    outermost: list[str] = []
-    for path in paths:
-        if not any(path.startswith(kept) for kept in outermost):
-            outermost.append(path)
-    result = tuple(outermost)
-    user._scope_paths = result
-    return result
+    """The path prefixes of the user's scope, nested ones removed."""
+    return roles_of(user).scope_paths
 
 
-def is_admin(user) -> bool:
-    return bool(scope_paths(user))
-
-
-def scope_q(user, field: str = "org_path") -> Q:
-    """A filter on ``field`` (a materialised path) that keeps the rows in the user's scope."""
+def scope_q(user, field: str = "org_path", *, kinds: Iterable[str] | None = None) -> Q:
+    """A filter on ``field`` (a materialised path) that keeps the rows in the user's scope;
+    with ``kinds``, only the rows under the user's orgs of those kinds (e.g. their HRSS
+    offices, for the pages and workflow steps that are HRSS business)."""
+    roles = roles_of(user)
+    paths = roles.scope_paths if kinds is None else roles.paths(*kinds)
     q = Q(pk__in=[])
-    for path in scope_paths(user):
+    for path in paths:
         q |= Q(**{f"{field}__startswith": path})
     return q
 
@@ -66,9 +40,17 @@ def org_in_scope(user, org: Org) -> bool:
     return any(org.path.startswith(path) for path in scope_paths(user))
 
 
+def audit_path(user, org: Org | None = None) -> str:
+    """The ``org_path`` of an audit row or a job for a read across the user's scope: the org's
+    path when the read is of one org, else the user's first scope root ("" without a scope)."""
+    if org is not None:
+        return org.path
+    return next(iter(scope_paths(user)), "")
+
+
 def pending_orgs_for(user) -> QuerySet[Org]:
     """Registrations waiting for this admin: pending orgs under an org in their scope."""
-    own = [org.pk for org in admin_orgs(user)]
+    own = [org.pk for org in roles_of(user).orgs]
     return (
         orgs_visible_to(user)
         .filter(status=Org.Status.PENDING)
@@ -106,7 +88,7 @@ def units_for_registration(region: Region | None, search: str = "") -> QuerySet[
 
 def registrations_decided_for(user) -> QuerySet[Org]:
     """Registrations under the user's orgs that have been decided (or withdrawn), newest first."""
-    own = [org.pk for org in admin_orgs(user)]
+    own = [org.pk for org in roles_of(user).orgs]
     return (
         orgs_visible_to(user)
         .filter(decided_at__isnull=False)
@@ -128,23 +110,6 @@ def audit_visible_to(user):
     from portal.models import AuditLog
 
     return AuditLog.objects.filter(scope_q(user, "org_path")).exclude(org_path="")
-
-
-def person_counts(org: Org, children: list[Org]) -> dict[int, tuple[int, int]]:
-    """(approved, pending) people in the subtree of ``org`` and of each child, in one query."""
-    from accounts.models import Person
-
-    nodes = [org, *children]
-    approved, pending = Person.Status.APPROVED, Person.Status.PENDING
-    aggregates = {}
-    for node in nodes:
-        under = Q(org_path__startswith=node.path)
-        aggregates[f"a{node.pk}"] = Count("pk", filter=under & Q(status=approved))
-        aggregates[f"p{node.pk}"] = Count("pk", filter=under & Q(status=pending))
-    totals = Person.objects.filter(
-        org_path__startswith=org.path, status__in=[approved, pending]
-    ).aggregate(**aggregates)
-    return {node.pk: (totals[f"a{node.pk}"], totals[f"p{node.pk}"]) for node in nodes}
 
 
 def registration_cities() -> QuerySet[Region]:
@@ -170,7 +135,8 @@ def directory_nodes(user, depth: int = 2) -> list[tuple[Org, int]]:
     offices below, by name), with ``child_count`` annotated. Units and institutions are reached
     from an org's page, so the directory stays small at any scale.
     """
-    roots = [org for org in admin_orgs(user) if org.path in scope_paths(user)]
+    roles = roles_of(user)
+    roots = [org for org in roles.orgs if org.path in roles.scope_paths]
     if not roots:
         return []
     q = Q(pk__in=[])

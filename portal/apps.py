@@ -10,8 +10,6 @@ class PortalConfig(AppConfig):
         from django.db.models.signals import post_migrate
         from django.urls import register_converter
 
-        # Registers the job kinds that ship with the portal itself.
-        from . import job_kinds  # noqa: F401
         from .converters import IdConverter
         from .signals import site_ensure
 

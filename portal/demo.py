@@ -1,19 +1,22 @@
-"""Demo data of the apps to the right of portal, run by ``manage.py load_demo`` after the
-accounts app's organisations and people exist. Each loader is idempotent."""
+"""Demo data, loaded by ``manage.py load_demo``. portal imports no app, so each app registers
+its loader in ``AppConfig.ready()`` with an ``order``: accounts' organisations and people
+first, then the apps that build on them. Each loader is idempotent, commits its own steps, and
+may return lines to print once every loader has run (accounts returns the demo logins)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-DEMO_LOADERS: list[tuple[int, str, Callable[[], None]]] = []
+DemoLoader = Callable[[], Iterable[str] | None]
+DEMO_LOADERS: list[tuple[int, str, DemoLoader]] = []
 
 
-def register_demo_loader(name: str, loader: Callable[[], None], *, order: int = 50) -> None:
+def register_demo_loader(name: str, loader: DemoLoader, *, order: int = 50) -> None:
     if all(existing != name for _, existing, _ in DEMO_LOADERS):  # ready() may run twice
         DEMO_LOADERS.append((order, name, loader))
 
 
 def demo_loaders_run() -> list[str]:
-    ran = []
-    for _, name, loader in sorted(DEMO_LOADERS, key=lambda item: (item[0], item[1])):
-        loader()
-        ran.append(name)
-    return ran
+    """Runs the loaders in order and returns the lines they asked to print."""
+    lines: list[str] = []
+    for _, _, loader in sorted(DEMO_LOADERS, key=lambda item: (item[0], item[1])):
+        lines += loader() or []
+    return lines

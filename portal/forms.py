@@ -1,4 +1,5 @@
-"""Form fields shared by every app: ids and dates within what the databases can hold.
+"""Form fields shared by every app: ids and dates within what the databases can hold; and
+the one way a service's ValidationError is shown on a form.
 
 A value out of these ranges is refused with a Chinese message before it reaches a query (an id
 over 2**63 - 1 overflows the database's integer) or date arithmetic (9999-12-31 plus three
@@ -6,6 +7,7 @@ years is no date at all).
 """
 
 import datetime
+from collections.abc import Mapping, Sequence
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -61,3 +63,35 @@ def ids_parse(values, *, message: str) -> list[int]:
     if None in ids:
         raise ValidationError(message)
     return list(dict.fromkeys(ids))
+
+
+def form_errors_add(
+    form: forms.Form,
+    exc: ValidationError,
+    *,
+    others: Sequence[forms.Form] = (),
+    route: Mapping[str, str | tuple[forms.Form, str]] | None = None,
+) -> None:
+    """Shows a service's ValidationError on the page's forms, each message where it belongs.
+
+    A keyed message goes to the field ``route`` names for its key (a field of ``form``, or a
+    ``(form, field)`` pair when a service's name differs from the form's), else to the field of
+    that name on ``form`` or, failing that, on the first of ``others`` that has one. A key no
+    form shows, and an error without keys, go on top of ``form``.
+    """
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for key, errors in exc.error_dict.items():
+        target, field = _error_place(key, form, others, route or {})
+        target.add_error(field, errors)
+
+
+def _error_place(key, form, others, route) -> tuple[forms.Form, str | None]:
+    if key in route:
+        target, field = route[key] if isinstance(route[key], tuple) else (form, route[key])
+        return (target, field) if field in target.fields else (form, None)
+    for target in (form, *others):
+        if key in target.fields:
+            return target, key
+    return form, None

@@ -1,7 +1,8 @@
 """Writes of the portal app: audit rows and background jobs."""
 
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,13 +11,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .jobs import JOB_KINDS
+from .jobs import JOB_KINDS, job_runs_inline
 from .models import AuditLog, Job, Notification
 from .queue import enqueue, enqueue_on_commit
 
 UNFINISHED = (Job.Status.PENDING, Job.Status.RUNNING)
 # Jobs published again by one turn of the sweep; the rest wait for the next turn.
 REQUEUE_LIMIT = 500
+
+T = TypeVar("T")
 
 
 class JobSuperseded(Exception):
@@ -64,6 +67,24 @@ def job_create(
     audit_record(actor=actor, action="job.create", target=f"job:{job.pk}", detail={"kind": kind})
     enqueue_on_commit(run_job, str(job.pk))
     return job
+
+
+def job_or_inline(
+    *,
+    actor,
+    kind: str,
+    params: dict[str, Any],
+    total: int,
+    inline: Callable[[], T],
+    scope_path: str = "",
+) -> Job | T:
+    """Runs an action on ``total`` items in the request (``inline()``, whose result is
+    returned) when the kind's inline limit allows it (job_runs_inline), and otherwise creates
+    the kind's job with ``params`` (returned: the caller redirects to its page). Every action
+    that is done at once when small and in the background when large decides it here."""
+    if job_runs_inline(kind, total):
+        return inline()
+    return job_create(actor=actor, kind=kind, params=params, total=total, scope_path=scope_path)
 
 
 @transaction.atomic

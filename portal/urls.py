@@ -16,6 +16,7 @@ urlpatterns = [
     path("jobs/<uuid:pk>/", views.JobDetailView.as_view(), name="job-detail"),
     path("jobs/<uuid:pk>/progress", views.JobProgressView.as_view(), name="job-progress"),
     path("jobs/<uuid:pk>/result", views.JobResultView.as_view(), name="job-result"),
+    path("jobs/<uuid:pk>/retry", views.JobRetryView.as_view(), name="job-retry"),
     path(
         "notifications/",
         views_notifications.NotificationListView.as_view(),

@@ -1,6 +1,7 @@
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
@@ -8,6 +9,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from .health import run_checks
 from .home import home_panels
 from .selectors import jobs_visible_to
+from .services import job_retry
 
 
 class HomeView(TemplateView):
@@ -77,6 +79,30 @@ class JobProgressView(LoginRequiredMixin, View):
         response = JsonResponse(job_payload(job), json_dumps_params={"ensure_ascii": False})
         response["Cache-Control"] = "no-store"
         return response
+
+
+class JobRetryView(LoginRequiredMixin, View):
+    """重试: puts a failed job of the user's back in the queue (job_retry audits it); it
+    resumes from its recorded position. A kind's own page subclasses it with its jobs, its
+    words and its page."""
+
+    http_method_names = ["post"]
+    retried_message = "已重新开始该任务，将从中断处继续执行。"
+    not_failed_message = "该任务没有失败，无需重试。"
+
+    def jobs(self):
+        return jobs_visible_to(self.request.user)
+
+    def page_url(self, job) -> str:
+        return reverse("job-detail", args=[job.pk])
+
+    def post(self, request, pk):
+        job = get_object_or_404(self.jobs(), pk=pk)
+        if job_retry(job_id=str(job.pk), actor=request.user):
+            messages.success(request, self.retried_message)
+            return redirect("job-detail", job.pk)
+        messages.error(request, self.not_failed_message)
+        return redirect(self.page_url(job))
 
 
 class JobResultView(LoginRequiredMixin, View):

@@ -3,10 +3,10 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import ListView
 
+from .http import safe_next
 from .models import Notification
 from .services import notifications_mark_read
 
@@ -27,22 +27,13 @@ class NotificationListView(LoginRequiredMixin, ListView):
         return notifications_of(self.request.user)
 
 
-def local_link(request, link: str) -> bool:
-    """Only a path on this site: never another host, a scheme or a protocol-relative URL."""
-    return link.startswith("/") and url_has_allowed_host_and_scheme(
-        link, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-
-
 class NotificationReadView(LoginRequiredMixin, View):
     """Marks one message read and goes to its link (or back to the list)."""
 
     def get(self, request, pk):
         notification = get_object_or_404(notifications_of(request.user), pk=pk)
         notifications_mark_read(user=request.user, ids=[notification.pk])
-        if notification.link and local_link(request, notification.link):
-            return redirect(notification.link)
-        return redirect("notifications")
+        return redirect(safe_next(request, notification.link) or "notifications")
 
     post = get
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The verification page benchmark (manage.py bench_verify) the way production serves it:
+# The verification page benchmark (bench_verify, bench app) the way production serves it:
 # gunicorn on PostgreSQL with Redis as cache, on a throwaway database holding the demo data
 # (its certificate is the one scanned). Needs the PostgreSQL and Redis this machine runs.
 set -euo pipefail
@@ -27,4 +27,4 @@ export CELERY_QUEUE="bench_${db}"
   --without-gossip --without-mingle --without-heartbeat >/dev/null 2>&1 &
 worker=$!
 trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null; psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS ${db}"; redis-cli -h 127.0.0.1 -p 6379 -n 15 flushdb >/dev/null' EXIT
-.venv/bin/python manage.py bench_verify "$@"
+DJANGO_SETTINGS_MODULE=bench.settings .venv/bin/python manage.py bench_verify "$@"

@@ -1,10 +1,46 @@
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.test import override_settings
 
+from portal.settings.base import PASSWORD_HASHERS
 from tests.factories import UserFactory
+from tests.shared_tree import SHARED_TREE, Tree
 
 pytest_plugins = ["tests.browser_fixtures"]
+
+# Set in each process that pytest-xdist starts ("gw0", "gw1", ...); each has its own database.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def redis_url_of_worker(url: str, worker: str) -> str:
+    """Worker gwN uses Redis database base + N: every test empties the cache (FLUSHDB), which
+    must not reach the counters of a test running in another worker."""
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0) + int(worker.removeprefix("gw"))
+    if database > 15:
+        raise pytest.UsageError(f"{url}: no Redis database {database} for worker {worker}")
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+def pytest_configure(config):
+    if XDIST_WORKER and os.environ.get("REDIS_URL"):
+        # Before the test modules are imported: some read REDIS_URL (the cache follows below).
+        os.environ["REDIS_URL"] = redis_url_of_worker(os.environ["REDIS_URL"], XDIST_WORKER)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _redis_of_this_worker():
+    from django.conf import settings
+
+    location = settings.CACHES["default"].get("LOCATION")
+    if not (XDIST_WORKER and location and location == settings.REDIS_URL):
+        yield
+        return
+    cache = {**settings.CACHES["default"], "LOCATION": os.environ["REDIS_URL"]}
+    with override_settings(CACHES={**settings.CACHES, "default": cache}):
+        yield
 
 
 def pytest_collection_modifyitems(config, items):
@@ -17,6 +53,27 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "celery_worker" in item.keywords:
             item.add_marker(skip)
+
+
+# Argon2 takes tens of milliseconds a hash by design; tests hash and check passwords by the
+# thousand. Production keeps Argon2 first (tests/accounts/test_validators.py checks it), and it
+# stays in the list so that Argon2 hashes still verify.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_test_settings():
+    """The fast hasher; and WhiteNoise looking a static file up when one is asked for, since
+    each test's client builds its middleware and WhiteNoise otherwise lists and stats every
+    static file as it starts (40 ms a client)."""
+    with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS, WHITENOISE_AUTOREFRESH=True):
+        yield
+
+
+@pytest.fixture
+def production_hashers(settings):
+    """Passwords hashed as in production, for the tests that check how they are hashed."""
+    settings.PASSWORD_HASHERS = PASSWORD_HASHERS
 
 
 @pytest.fixture
@@ -52,6 +109,9 @@ def _real_celery_for_marked_tests(request):
     if "celery_worker" not in request.keywords:
         yield
         return
+    if XDIST_WORKER:
+        # The worker of .ci/run reads the test database without xdist's suffix (_gw0, ...).
+        pytest.fail("celery_worker 测试须在不带 -n 的 pytest 中运行（见 .ci/run）")
     from portal.celery import app
 
     settings = request.getfixturevalue("settings")
@@ -81,71 +141,43 @@ def broker_down(monkeypatch):
     return back
 
 
-class Tree:
-    """A small province for tests: two cities, departments, units with and without one.
+# The transactional fixtures of pytest-django: such a test commits, and flushes at its end.
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
 
-    province (河南省人社厅)
-      pds (平顶山市人社局, 410400)
-        health (平顶山市卫生健康委员会) -> hospital1, hospital2 (units)
-        edu (平顶山市教育局) -> school (unit)
-        civil (平顶山市人防办: a unit without a department)
-        xinhua (新华区人社局, 410402) -> xinhua_unit (unit)
-        institution (平顶山市继续教育基地)
-      lh (漯河市人社局, 411100)
-        lh_health (漯河市卫生健康委员会) -> lh_hospital (unit)
-    Each org has one admin: tree.admins["hospital1"] etc.
-    """
 
-    def __init__(self):
-        from tests.factories import make_admin, make_org
+def is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None:
+        first = marker.args[0] if marker.args else False
+        if first or marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"):
+            return True
+    return bool(TRANSACTIONAL_FIXTURES & set(request.fixturenames))
 
-        self.province = make_org(
-            "hrss", None, name="河南省人力资源和社会保障厅", region_code="410000"
-        )
-        self.pds = make_org(
-            "hrss", self.province, name="平顶山市人力资源和社会保障局", region_code="410400"
-        )
-        self.health = make_org("department", self.pds, name="平顶山市卫生健康委员会")
-        self.hospital1 = make_org("unit", self.health, name="平顶山市第一人民医院")
-        self.hospital2 = make_org("unit", self.health, name="平顶山市第二人民医院")
-        self.edu = make_org("department", self.pds, name="平顶山市教育局")
-        self.school = make_org("unit", self.edu, name="平顶山市第一中学")
-        self.civil = make_org("unit", self.pds, name="平顶山市人民防空办公室")
-        self.xinhua = make_org(
-            "hrss", self.pds, name="新华区人力资源和社会保障局", region_code="410402"
-        )
-        self.xinhua_unit = make_org("unit", self.xinhua, name="新华区人民医院")
-        self.institution = make_org("institution", self.pds, name="平顶山市继续教育基地")
-        self.lh = make_org(
-            "hrss", self.province, name="漯河市人力资源和社会保障局", region_code="411100"
-        )
-        self.lh_health = make_org("department", self.lh, name="漯河市卫生健康委员会")
-        self.lh_hospital = make_org("unit", self.lh_health, name="漯河市中心医院")
-        names = [
-            "province",
-            "pds",
-            "health",
-            "hospital1",
-            "hospital2",
-            "edu",
-            "school",
-            "civil",
-            "xinhua",
-            "xinhua_unit",
-            "institution",
-            "lh",
-            "lh_health",
-            "lh_hospital",
-        ]
-        self.admins = {name: make_admin(getattr(self, name)) for name in names}
-        self.refresh()  # later inserts moved the earlier nodes' lft/rght
 
-    def refresh(self):
-        for value in vars(self).values():
-            if hasattr(value, "refresh_from_db"):
-                value.refresh_from_db()
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's, leaving no shared tree behind in a database that --reuse-db keeps."""
+    yield
+    with django_db_blocker.unblock():
+        SHARED_TREE.arrange(wanted=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    """Before a test opens its database transaction (pytest-django's ``_django_db_helper``),
+    the shared tree is committed if the test asks for ``tree``, and removed otherwise.
+
+    Were the name to change in pytest-django, nothing would be shared and ``tree`` would build
+    a Tree per test: slower, never wrong."""
+    if fixturedef.argname == "_django_db_helper":
+        wanted = "tree" in request.fixturenames and not is_transactional(request)
+        with request.getfixturevalue("django_db_blocker").unblock():
+            SHARED_TREE.arrange(wanted=wanted)
+    return (yield)
 
 
 @pytest.fixture
 def tree(db):
-    return Tree()
+    """The shared tree (a fresh object each test, its rows read back by primary key), or in a
+    transactional test, where the rows must be committed by the test itself, a new one."""
+    return SHARED_TREE.load() or Tree()

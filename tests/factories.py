@@ -1,17 +1,22 @@
 import functools
 
 import factory
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
-from accounts.ids import with_check_character
 from accounts.models import User
+from portal.ids import with_check_character
 
 DEFAULT_PASSWORD = "Test@2026pass"
 
 
-@functools.cache
 def _default_password_hash() -> str:
-    # Argon2 is deliberately slow; hash once per test session, not once per user.
+    return _password_hash(settings.PASSWORD_HASHERS[0])
+
+
+@functools.cache
+def _password_hash(hasher: str) -> str:
+    # Once per session and preferred hasher (tests switch to Argon2 to check it), not per user.
     return make_password(DEFAULT_PASSWORD)
 
 
@@ -122,8 +127,8 @@ def make_person(
     cert_no: str | None = None,
     user=None,
 ):
-    from accounts.ids import birth_date_of, gender_of
     from accounts.models import Person
+    from portal.ids import birth_date_of, gender_of
 
     user = user or UserFactory(is_active=status == "approved")
     return Person.objects.create(

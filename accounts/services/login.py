@@ -25,9 +25,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from portal.ids import mask_id_number
 from portal.services import audit_record
 
-from ..ids import mask_id_number
 from ..models import LoginThrottle
 from ..selectors import user_for_identifier, user_lookup_for_identifier
 

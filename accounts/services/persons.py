@@ -7,15 +7,21 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
-from django.utils import timezone
 
 from orgtree.models import Org, Region
-from orgtree.selectors import scope_q
+from portal.ids import birth_date_of, gender_of, mask_id_number, normalize_id_number
+from portal.lifecycle import (
+    REGISTRATION_DECIDED,
+    REGISTRATION_NOT_WITHDRAWABLE,
+    Lifecycle,
+    locked,
+    reason_required,
+)
 from portal.services import audit_record, notifications_send
 
-from ..ids import birth_date_of, gender_of, mask_id_number, normalize_id_number
 from ..models import Person, User
 from ..phones import normalize_mobile
+from ..selectors import persons_visible_to
 from .certificate_numbers import cert_no_allocate
 
 REAPPLY_STATUSES = {Person.Status.REJECTED, Person.Status.WITHDRAWN}
@@ -176,87 +182,47 @@ def person_register(
     return Registration(person=person, summary=summary)
 
 
-def _person_in_scope(*, actor, person_id: int) -> Person:
-    person = (
-        Person.objects.filter(scope_q(actor, "org_path"), pk=person_id)
-        .select_related("user", "unit__region")
-        .first()
-    )
-    if person is None:
-        raise Http404("人员不存在")
-    return person
-
-
-def _decide(*, actor, person: Person, status: str, reason: str = "", **extra) -> None:
-    updated = Person.objects.filter(pk=person.pk, status=Person.Status.PENDING).update(
-        status=status, reject_reason=reason, decided_at=timezone.now(), decided_by=actor, **extra
-    )
-    if not updated:
-        current = Person.objects.get(pk=person.pk).get_status_display()
-        raise ValidationError(
-            "该注册申请已被处理（%(status)s），无需重复审核。", params={"status": current}
-        )
+PERSON = Lifecycle(
+    name="person",
+    audit_target=lambda person: f"person:{person.pk}",
+    audit_path=lambda person: person.org_path,
+    refused=REGISTRATION_DECIDED,
+    missing="人员不存在",
+)
 
 
 @transaction.atomic
 def person_approve(*, actor, person_id: int) -> Person:
-    person = _person_in_scope(actor=actor, person_id=person_id)
-    # Lock the row so that a concurrent decision waits, then sees the new status.
-    locked = Person.objects.select_for_update().get(pk=person.pk)
-    if locked.status != Person.Status.PENDING:
-        raise ValidationError(
-            "该注册申请已被处理（%(status)s），无需重复审核。",
-            params={"status": locked.get_status_display()},
-        )
+    # Locked before a number is allocated: a concurrent decision waits, then sees the status.
+    person = locked(
+        persons_visible_to(actor).select_related("unit"),
+        person_id,
+        refused=REGISTRATION_DECIDED,
+        missing=Http404(PERSON.missing),
+    )
     # One person, one number for life: a re-approved person keeps the number they had.
     cert_no = person.cert_no or cert_no_allocate(region_code=person.unit.region_id)
-    _decide(actor=actor, person=person, status=Person.Status.APPROVED, cert_no=cert_no)
     User.objects.filter(pk=person.user_id).update(is_active=True)
-    person.refresh_from_db()
-    audit_record(
+    return PERSON.decided(
+        Person,
+        person.pk,
+        target=Person.Status.APPROVED,
+        verb="approve",
         actor=actor,
-        action="person.approve",
-        target=f"person:{person.pk}",
-        org_path=person.org_path,
+        values={"reject_reason": "", "decided_by": actor, "cert_no": cert_no},
         detail={"cert_no": cert_no},
     )
-    return person
 
 
 @transaction.atomic
 def person_reject(*, actor, person_id: int, reason: str) -> Person:
-    if not reason.strip():
-        raise ValidationError({"reason": "请填写不通过的原因。"})
-    person = _person_in_scope(actor=actor, person_id=person_id)
-    _decide(actor=actor, person=person, status=Person.Status.REJECTED, reason=reason.strip())
-    person.refresh_from_db()
-    audit_record(
-        actor=actor,
-        action="person.reject",
-        target=f"person:{person.pk}",
-        org_path=person.org_path,
-        detail={"reason": reason.strip()},
-    )
-    return person
+    reason = reason_required(reason, "请填写不通过的原因。")
+    return PERSON.rejected(persons_visible_to(actor), person_id, actor=actor, reason=reason)
 
 
 @transaction.atomic
 def person_withdraw(*, applicant, person_id: int) -> Person:
     """The applicant takes back a registration still pending (e.g. a wrong unit chosen)."""
-    person = Person.objects.filter(pk=person_id, user=applicant).first()
-    if person is None:
-        raise Http404("人员不存在")
-    updated = Person.objects.filter(pk=person.pk, status=Person.Status.PENDING).update(
-        status=Person.Status.WITHDRAWN, decided_at=timezone.now()
-    )
-    if not updated:
-        raise ValidationError("该注册申请已审核，不能撤回。")
-    person.refresh_from_db()
-    audit_record(
-        actor=None,
-        action="person.withdraw",
-        target=f"person:{person.pk}",
-        org_path=person.org_path,
-        detail={"applicant": applicant.username},
-    )
-    return person
+    mine = Person.objects.filter(user=applicant)
+    detail = {"applicant": applicant.username}
+    return PERSON.withdrawn(mine, person_id, refused=REGISTRATION_NOT_WITHDRAWABLE, detail=detail)

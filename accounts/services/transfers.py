@@ -6,14 +6,13 @@ carry their own ``org_path`` (declarations, filed for a year) keep their origina
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404
-from django.utils import timezone
 
 from orgtree.models import Org
-from orgtree.selectors import scope_q
+from portal.lifecycle import Lifecycle, reason_required
 from portal.services import audit_record
 
 from ..models import Person, PersonTransfer
+from ..selectors import transfers_incoming_for
 
 
 @transaction.atomic
@@ -51,74 +50,42 @@ def person_transfer_request(*, person: Person, to_unit_id: int, reason: str = ""
     return transfer
 
 
-def _transfer_for_receiver(*, actor, transfer_id: int) -> PersonTransfer:
-    """A transfer the receiving side may decide: its destination is in the actor's scope."""
-    transfer = (
-        PersonTransfer.objects.filter(scope_q(actor, "to_path"), pk=transfer_id)
-        .select_related("person__user", "to_unit")
-        .first()
-    )
-    if transfer is None:
-        raise Http404("调动申请不存在")
-    return transfer
-
-
-def _close(*, transfer: PersonTransfer, status: str, actor=None, reason: str = "") -> None:
-    updated = PersonTransfer.objects.filter(
-        pk=transfer.pk, status=PersonTransfer.Status.PENDING
-    ).update(status=status, reject_reason=reason, decided_at=timezone.now(), decided_by=actor)
-    if not updated:
-        raise ValidationError("该调动申请已办理，无需重复操作。")
+TRANSFER = Lifecycle(
+    name="person.transfer",
+    audit_target=lambda transfer: f"person:{transfer.person_id}",
+    audit_path=lambda transfer: transfer.to_path,
+    refused="该调动申请已办理，无需重复操作。",
+    missing="调动申请不存在",
+)
 
 
 @transaction.atomic
 def person_transfer_approve(*, actor, transfer_id: int) -> PersonTransfer:
-    transfer = _transfer_for_receiver(actor=actor, transfer_id=transfer_id)
-    _close(transfer=transfer, status=PersonTransfer.Status.APPROVED, actor=actor)
-    Person.objects.filter(pk=transfer.person_id).update(
-        unit=transfer.to_unit, org_path=transfer.to_unit.path, region=transfer.to_unit.region_id
-    )
-    audit_record(
+    # The receiving side decides: the destination is in the actor's scope.
+    transfer = TRANSFER.decided(
+        transfers_incoming_for(actor),
+        transfer_id,
+        target=PersonTransfer.Status.APPROVED,
+        verb="approve",
         actor=actor,
-        action="person.transfer.approve",
-        target=f"person:{transfer.person_id}",
-        org_path=transfer.to_path,
-        detail={"from": transfer.from_unit_id, "to": transfer.to_unit_id},
+        values={"decided_by": actor},
+        detail=lambda transfer: {"from": transfer.from_unit_id, "to": transfer.to_unit_id},
     )
-    transfer.refresh_from_db()
+    unit = transfer.to_unit
+    Person.objects.filter(pk=transfer.person_id).update(
+        unit=unit, org_path=unit.path, region=unit.region_id
+    )
     return transfer
 
 
 @transaction.atomic
 def person_transfer_reject(*, actor, transfer_id: int, reason: str) -> PersonTransfer:
-    if not reason.strip():
-        raise ValidationError({"reason": "请填写不接收的原因。"})
-    transfer = _transfer_for_receiver(actor=actor, transfer_id=transfer_id)
-    _close(
-        transfer=transfer, status=PersonTransfer.Status.REJECTED, actor=actor, reason=reason.strip()
-    )
-    audit_record(
-        actor=actor,
-        action="person.transfer.reject",
-        target=f"person:{transfer.person_id}",
-        org_path=transfer.to_path,
-        detail={"reason": reason.strip()},
-    )
-    transfer.refresh_from_db()
-    return transfer
+    reason = reason_required(reason, "请填写不接收的原因。")
+    incoming = transfers_incoming_for(actor)
+    return TRANSFER.rejected(incoming, transfer_id, actor=actor, reason=reason)
 
 
 @transaction.atomic
 def person_transfer_withdraw(*, person: Person, transfer_id: int) -> PersonTransfer:
-    transfer = PersonTransfer.objects.filter(pk=transfer_id, person=person).first()
-    if transfer is None:
-        raise Http404("调动申请不存在")
-    _close(transfer=transfer, status=PersonTransfer.Status.WITHDRAWN)
-    audit_record(
-        actor=person.user,
-        action="person.transfer.withdraw",
-        target=f"person:{person.pk}",
-        org_path=transfer.to_path,
-    )
-    transfer.refresh_from_db()
-    return transfer
+    mine = PersonTransfer.objects.filter(person=person)
+    return TRANSFER.withdrawn(mine, transfer_id, actor=person.user)

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from orgtree.selectors import units_for_registration
 
@@ -20,16 +19,6 @@ class ProfessionalRequiredMixin(LoginRequiredMixin):
             messages.info(request, "当前账户不是已通过审核的专业技术人员，没有个人档案。")
             return redirect("home")
         return super().dispatch(request, *args, **kwargs)
-
-
-def redirect_back(request, default: str, *args):
-    """Back to the page the form was posted from (``next``), if it is on this site."""
-    target = request.POST.get("next", "")
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(default, *args)
 
 
 class UnitSearchMixin:

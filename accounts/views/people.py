@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
 from orgtree.mixins import OrgAdminRequiredMixin
-from orgtree.selectors import orgs_visible_to, scope_paths
+from orgtree.selectors import audit_path, orgs_visible_to
 from portal.exports import xlsx_response
 from portal.http import client_ip
 from portal.services import audit_record
@@ -71,7 +71,7 @@ class PersonListView(OrgAdminRequiredMixin, ListView):
             actor=self.request.user,
             action="person.export",
             target=f"org:{self.org.pk}" if self.org else "scope",
-            org_path=self.org.path if self.org else scope_paths(self.request.user)[0],
+            org_path=audit_path(self.request.user, self.org),
             detail={
                 "filters": {k: v for k, v in self.filters.items() if v not in (None, "")},
                 "rows": rows,

@@ -6,7 +6,9 @@ from django.shortcuts import redirect, render
 from django.views import View
 from django.views.generic import TemplateView
 
-from ..forms import PersonTransferForm, RegionSearchForm, form_add_service_errors
+from portal.forms import form_errors_add
+
+from ..forms import PersonTransferForm, RegionSearchForm
 from ..models import PersonTransfer
 from ..services import person_transfer_request, person_transfer_withdraw
 from .mixins import ProfessionalRequiredMixin, UnitSearchMixin
@@ -65,7 +67,7 @@ class PersonTransferCreateView(ProfessionalRequiredMixin, UnitSearchMixin, View)
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            form_add_service_errors(form, exc)
+            form_errors_add(form, exc)
             return render(request, self.template_name, context)
         messages.success(request, f"调动申请已提交，等待“{transfer.to_unit.name}”管理员办理接收。")
         return redirect("accounts:me")

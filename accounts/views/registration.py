@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views import View
 
+from portal.forms import form_errors_add
 from portal.http import client_ip
 from portal.ratelimit import rate_limit_hit, rate_limit_retry_after
 
-from ..forms import PersonRegisterForm, RegionSearchForm, form_add_service_errors
+from ..forms import PersonRegisterForm, RegionSearchForm
 from ..services import person_register
 from .mixins import UnitSearchMixin
 
@@ -63,7 +64,7 @@ class PersonRegisterView(UnitSearchMixin, View):
                 ip=ip,
             )
         except ValidationError as exc:
-            form_add_service_errors(form, exc)
+            form_errors_add(form, exc)
             return render(request, self.template_name, context)
         # What was submitted, not a database row: the done page must read the same whether or
         # not the number was registered before.

@@ -12,12 +12,13 @@ from django.views.generic import ListView
 
 from orgtree.mixins import OrgAdminRequiredMixin
 from orgtree.models import Org
+from portal.forms import form_errors_add
+from portal.http import redirect_next
 
-from ..forms import ReasonForm, RegistrationFilterForm, batch_ids, form_add_service_errors
+from ..forms import ReasonForm, RegistrationFilterForm, batch_ids
 from ..models import Person
 from ..selectors import persons_visible_to, registrations_pending_for
 from ..services import person_approve, person_reject
-from .mixins import redirect_back
 
 UNIT_OPTION_LIMIT = 200
 
@@ -67,7 +68,7 @@ class PersonApproveView(OrgAdminRequiredMixin, View):
                 request,
                 f"已通过“{person.user.display_name}”的注册申请，证书管理号：{person.cert_no}。",
             )
-        return redirect_back(request, "accounts:registrations")
+        return redirect_next(request, "accounts:registrations")
 
 
 class PersonRejectView(OrgAdminRequiredMixin, View):
@@ -98,7 +99,7 @@ class PersonRejectView(OrgAdminRequiredMixin, View):
                 if not hasattr(exc, "error_dict"):
                     messages.error(request, " ".join(exc.messages))
                     return redirect("accounts:registrations")
-                form_add_service_errors(form, exc)
+                form_errors_add(form, exc)
             else:
                 messages.success(
                     request,
@@ -123,7 +124,7 @@ class PersonBatchApproveView(OrgAdminRequiredMixin, View):
             ids = batch_ids(request.POST.getlist("ids"))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-            return redirect_back(request, "accounts:registrations")
+            return redirect_next(request, "accounts:registrations")
         names = dict(
             persons_visible_to(request.user).filter(pk__in=ids).values_list("pk", "user__name")
         )
@@ -142,4 +143,4 @@ class PersonBatchApproveView(OrgAdminRequiredMixin, View):
             messages.success(request, f"已批量通过 {approved} 人的注册申请。")
         if failures:
             messages.warning(request, f"{len(failures)} 条未能通过：" + "；".join(failures) + "。")
-        return redirect_back(request, "accounts:registrations")
+        return redirect_next(request, "accounts:registrations")

@@ -7,12 +7,13 @@ from django.views import View
 from django.views.generic import ListView
 
 from orgtree.mixins import OrgAdminRequiredMixin
+from portal.forms import form_errors_add
+from portal.http import redirect_next
 
-from ..forms import ReasonForm, form_add_service_errors
+from ..forms import ReasonForm
 from ..models import PersonTransfer
 from ..selectors import transfers_incoming_for
 from ..services import person_transfer_approve, person_transfer_reject
-from .mixins import redirect_back
 
 
 class PersonTransferListView(OrgAdminRequiredMixin, ListView):
@@ -42,7 +43,7 @@ class PersonTransferApproveView(OrgAdminRequiredMixin, View):
                 f"已接收“{person.user.display_name}”调入“{transfer.to_unit.name}”，"
                 f"证书管理号 {person.cert_no or '（无）'} 保持不变。",
             )
-        return redirect_back(request, "accounts:transfers")
+        return redirect_next(request, "accounts:transfers")
 
 
 class PersonTransferRejectView(OrgAdminRequiredMixin, View):
@@ -79,7 +80,7 @@ class PersonTransferRejectView(OrgAdminRequiredMixin, View):
                 if not hasattr(exc, "error_dict"):
                     messages.error(request, " ".join(exc.messages))
                     return redirect("accounts:transfers")
-                form_add_service_errors(form, exc)
+                form_errors_add(form, exc)
             else:
                 messages.success(
                     request, f"已不予接收“{transfer.person.user.display_name}”的调动申请。"

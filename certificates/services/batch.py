@@ -17,7 +17,7 @@ from pypdf import PdfWriter
 
 from accounts.models import Person
 from orgtree.models import Org
-from orgtree.selectors import scope_paths
+from orgtree.selectors import audit_path
 from portal.exports import csv_bytes
 from portal.models import Job
 from portal.services import audit_record, job_create
@@ -112,7 +112,7 @@ def batch_print_start(
         all_filed_year=all_filed_year,
         unit_id=unit_id,
     )
-    scope_path = unit.path if unit is not None else next(iter(scope_paths(actor)), "")
+    scope_path = audit_path(actor, unit)
     job = job_create(
         actor=actor,
         kind=BATCH_PRINT,

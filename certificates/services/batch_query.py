@@ -9,16 +9,16 @@ result is an xlsx file. Every query and every export writes one audit row.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from credits.rules.values import as_json_number, as_text
-from orgtree.selectors import scope_paths
+from orgtree.selectors import audit_path
 from portal.exports import xlsx_bytes
+from portal.jobs import job_inline_max, job_runs_inline
 from portal.models import Job
-from portal.services import audit_record, job_create, job_finish, job_progress
+from portal.services import audit_record, job_finish, job_or_inline, job_progress
 
 from ..batch_query import CERT_NO, DUPLICATE, ID, MALFORMED, Entry, check_count, entries_from_items
 from ..selectors_batch_query import CHUNK, Lookup, batch_query_lookup
@@ -154,10 +154,6 @@ def batch_query_counts(rows: list[dict]) -> dict:
     return counts
 
 
-def _scope_path(actor) -> str:
-    return next(iter(scope_paths(actor)), "")
-
-
 def _years_label(first: int, last: int) -> str:
     return str(first) if first == last else f"{first}-{last}"
 
@@ -172,7 +168,7 @@ def _answered(actor, items, first: int, last: int, *, action: str, ip: str):
         actor=actor,
         action=action,
         target="scope",
-        org_path=_scope_path(actor),
+        org_path=audit_path(actor),
         detail={"entries": len(items), "found": counts[FOUND], "years": _years_label(first, last)},
         ip=ip,
     )
@@ -186,16 +182,19 @@ def batch_query_start(
     """Answers a small query at once; a large one becomes a job (``result.job``)."""
     first, last = query_years_validate(first_year, last_year)
     check_count(items)
-    if len(items) > settings.CERT_QUERY_INLINE_MAX:
-        job = job_create(
-            actor=actor,
-            kind=BATCH_QUERY,
-            params={"first_year": first, "last_year": last, "items": list(items)},
-            total=len(items),
-            scope_path=_scope_path(actor),
-        )
-        return BatchQueryResult(first_year=first, last_year=last, items=items, job=job)
-    rows, counts = _answered(actor, items, first, last, action="certificate.batch_query", ip=ip)
+    outcome = job_or_inline(
+        actor=actor,
+        kind=BATCH_QUERY,
+        params={"first_year": first, "last_year": last, "items": list(items)},
+        total=len(items),
+        scope_path=audit_path(actor),
+        inline=lambda: _answered(
+            actor, items, first, last, action="certificate.batch_query", ip=ip
+        ),
+    )
+    if isinstance(outcome, Job):
+        return BatchQueryResult(first_year=first, last_year=last, items=items, job=outcome)
+    rows, counts = outcome
     return BatchQueryResult(first_year=first, last_year=last, items=items, rows=rows, counts=counts)
 
 
@@ -261,9 +260,9 @@ def batch_query_export(
     the hours are those of now, not of the page shown earlier."""
     first, last = query_years_validate(first_year, last_year)
     check_count(items)
-    if len(items) > settings.CERT_QUERY_INLINE_MAX:
+    if not job_runs_inline(BATCH_QUERY, len(items)):
         raise ValidationError(
-            f"超过 {settings.CERT_QUERY_INLINE_MAX} 条号码的查询以后台任务运行，"
+            f"超过 {job_inline_max(BATCH_QUERY)} 条号码的查询以后台任务运行，"
             "请在任务结果中下载 Excel 文件。"
         )
     rows, _ = _answered(actor, items, first, last, action="certificate.batch_query_export", ip=ip)

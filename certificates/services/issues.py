@@ -21,8 +21,10 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.ids import mask_id_number
 from credits.models import PersonYear
+from orgtree.roles import is_hrss_admin
+from portal.ids import mask_id_number
+from portal.lifecycle import reason_required
 from portal.queue import enqueue, enqueue_on_commit
 from portal.services import audit_record
 
@@ -307,16 +309,13 @@ def issues_supersede(*, pairs: Iterable[tuple[int, int]]) -> int:
 @transaction.atomic
 def issue_revoke(*, actor, issue_id: int, reason: str) -> CertificateIssue:
     """An HRSS admin strikes an issue in their scope (e.g. found to rest on false evidence)."""
-    from credits.selectors_requirements import hrss_offices
-
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "请填写作废原因。"})
+    reason = reason_required(reason, "请填写作废原因。")
     issue = issues_in_scope(actor).select_for_update(of=("self",)).filter(pk=issue_id).first()
     if issue is None:
         raise Http404
-    if not hrss_offices(actor):
+    if not is_hrss_admin(actor):
         raise ValidationError("只有人力资源社会保障部门的管理员可以作废证书。")
+
     if issue.status != CertificateIssue.Status.VALID:
         raise ValidationError("只有有效的证书可以作废。")
     issue.status = CertificateIssue.Status.REVOKED

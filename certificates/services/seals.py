@@ -12,14 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
-from credits.selectors_requirements import hrss_offices
 from credits.uploads import image_pixels_check
-from orgtree.models import Org, Region
+from orgtree.models import Org
+from orgtree.roles import hrss_offices, is_province_admin, is_province_office
+from portal.lifecycle import locked, reason_required
 from portal.services import audit_record, notifications_send
 
 from ..models import Seal
 from ..seal_art import seal_svg
-from ..selectors import is_province_admin, seal_offices_for
+from ..selectors import seal_offices_for, seals_visible_to
 
 SEAL_MAX_BYTES = 2 * 1024 * 1024
 SEAL_MIN_SIDE, SEAL_MAX_SIDE = 200, 2000
@@ -36,10 +37,9 @@ BAD_SIZE = "印章图片的宽和高应在 200 至 2000 像素之间。"
 
 def seal_text_default(office: Org) -> str:
     """ "平顶山市专业技术人员继续教育专用章" from the office's region (the seeds' wording)."""
-    region = office.region
-    if region.level == Region.Level.PROVINCE:
+    if is_province_office(office):
         return "河南省专业技术人员继续教育专用章"
-    return f"{region.full_name}专业技术人员继续教育专用章"
+    return f"{office.region.full_name}专业技术人员继续教育专用章"
 
 
 def _png_checked(content: bytes, *, name: str) -> bytes:
@@ -147,17 +147,12 @@ def seal_apply(
 def _decidable(actor, seal_id: int) -> Seal:
     if not is_province_admin(actor):
         raise ValidationError("只有省人力资源和社会保障厅的管理员可以审批继续教育专用章。")
-    seal = (
-        Seal.objects.select_for_update(of=("self",))
-        .select_related("office")
-        .filter(pk=seal_id)
-        .first()
+    return locked(
+        Seal.objects.select_related("office"),
+        seal_id,
+        refused="这份申请已经处理过了。",
+        missing=ValidationError("没有找到这份申请。"),
     )
-    if seal is None:
-        raise ValidationError("没有找到这份申请。")
-    if seal.status != Seal.Status.PENDING:
-        raise ValidationError("这份申请已经处理过了。")
-    return seal
 
 
 def _notify(seal: Seal, title: str, body: str = "", *, actor=None) -> None:
@@ -174,6 +169,24 @@ def _notify(seal: Seal, title: str, body: str = "", *, actor=None) -> None:
         )
 
 
+def _stamped(seal: Seal, *, actor, verb: str, title: str, detail: dict, ip: str, **changes) -> Seal:
+    """Writes a decision's fields, its audit row and the applicant's notice, in the decision's
+    transaction."""
+    for name, value in changes.items():
+        setattr(seal, name, value)
+    seal.save(update_fields=list(changes))
+    audit_record(
+        actor=actor,
+        action=f"seal.{verb}",
+        target=f"seal:{seal.pk}",
+        org_path=seal.office.path,
+        detail=detail,
+        ip=ip,
+    )
+    _notify(seal, title, detail.get("reason", ""), actor=actor)
+    return seal
+
+
 @transaction.atomic
 def seal_approve(*, actor, seal_id: int, ip: str = "") -> Seal:
     """The province approves: the seal is in force and the office's previous one is replaced."""
@@ -185,93 +198,73 @@ def seal_approve(*, actor, seal_id: int, ip: str = "") -> Seal:
     previous.update(
         status=Seal.Status.REPLACED, ended_at=now, end_reason=f"由第 {seal.version} 版替换"
     )
-    seal.status = Seal.Status.APPROVED
-    seal.decided_by = actor
-    seal.decided_at = now
-    seal.save(update_fields=["status", "decided_by", "decided_at"])
-    audit_record(
+    return _stamped(
+        seal,
         actor=actor,
-        action="seal.approve",
-        target=f"seal:{seal.pk}",
-        org_path=seal.office.path,
+        verb="approve",
+        title=f"《{seal.text}》启用申请已批准",
         detail={"replaced": replaced},
         ip=ip,
+        status=Seal.Status.APPROVED,
+        decided_by=actor,
+        decided_at=now,
     )
-    _notify(seal, f"《{seal.text}》启用申请已批准", actor=actor)
-    return seal
 
 
 @transaction.atomic
 def seal_reject(*, actor, seal_id: int, reason: str, ip: str = "") -> Seal:
     seal = _decidable(actor, seal_id)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "请填写未通过的原因。"})
-    seal.status = Seal.Status.REJECTED
-    seal.decided_by = actor
-    seal.decided_at = timezone.now()
-    seal.reject_reason = reason[:300]
-    seal.save(update_fields=["status", "decided_by", "decided_at", "reject_reason"])
-    audit_record(
+    reason = reason_required(reason, "请填写未通过的原因。")[:300]
+    return _stamped(
+        seal,
         actor=actor,
-        action="seal.reject",
-        target=f"seal:{seal.pk}",
-        org_path=seal.office.path,
-        detail={"reason": seal.reject_reason},
+        verb="reject",
+        title=f"《{seal.text}》启用申请未通过",
+        detail={"reason": reason},
         ip=ip,
+        status=Seal.Status.REJECTED,
+        decided_by=actor,
+        decided_at=timezone.now(),
+        reject_reason=reason,
     )
-    _notify(seal, f"《{seal.text}》启用申请未通过", seal.reject_reason, actor=actor)
-    return seal
 
 
 @transaction.atomic
 def seal_revoke(*, actor, seal_id: int, reason: str, ip: str = "") -> Seal:
     """Stops an approved seal (the province, or the office itself). Certificates already
     stamped keep it; new ones fall back as ``seal_for_unit`` describes."""
-    seal = (
-        Seal.objects.select_for_update(of=("self",))
-        .select_related("office")
-        .filter(pk=seal_id)
-        .first()
+    seal = locked(
+        seals_visible_to(actor),
+        seal_id,
+        source=Seal.Status.APPROVED,
+        refused="只有启用中的印章可以停用。",
+        missing=ValidationError("没有找到这枚印章，或您无权停用它。"),
     )
-    own = seal is not None and seal.office_id in {office.pk for office in hrss_offices(actor)}
-    if seal is None or not (own or is_province_admin(actor)):
-        raise ValidationError("没有找到这枚印章，或您无权停用它。")
-    if seal.status != Seal.Status.APPROVED:
-        raise ValidationError("只有启用中的印章可以停用。")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "请填写停用原因。"})
-    seal.status = Seal.Status.REVOKED
-    seal.ended_at = timezone.now()
-    seal.end_reason = reason[:300]
-    seal.save(update_fields=["status", "ended_at", "end_reason"])
-    audit_record(
+    reason = reason_required(reason, "请填写停用原因。")[:300]
+    return _stamped(
+        seal,
         actor=actor,
-        action="seal.revoke",
-        target=f"seal:{seal.pk}",
-        org_path=seal.office.path,
-        detail={"reason": seal.end_reason},
+        verb="revoke",
+        title=f"《{seal.text}》已停用",
+        detail={"reason": reason},
         ip=ip,
+        status=Seal.Status.REVOKED,
+        ended_at=timezone.now(),
+        end_reason=reason,
     )
-    _notify(seal, f"《{seal.text}》已停用", seal.end_reason, actor=actor)
-    return seal
 
 
 @transaction.atomic
 def seal_withdraw(*, actor, seal_id: int, ip: str = "") -> Seal:
     """The applying office takes back an application the province has not decided yet. It was
     never stamped anywhere, so the row goes; the audit row keeps the trace."""
-    seal = (
-        Seal.objects.select_for_update(of=("self",))
-        .select_related("office")
-        .filter(pk=seal_id)
-        .first()
+    own = Seal.objects.filter(office__in=[office.pk for office in hrss_offices(actor)])
+    seal = locked(
+        own.select_related("office"),
+        seal_id,
+        refused="只有待审批的申请可以撤回。",
+        missing=ValidationError("没有找到这份申请。"),
     )
-    if seal is None or seal.office_id not in {office.pk for office in hrss_offices(actor)}:
-        raise ValidationError("没有找到这份申请。")
-    if seal.status != Seal.Status.PENDING:
-        raise ValidationError("只有待审批的申请可以撤回。")
     audit_record(
         actor=actor,
         action="seal.withdraw",

@@ -11,12 +11,14 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView
 
 from orgtree.mixins import OrgAdminRequiredMixin
+from portal.forms import form_errors_add
 from portal.selectors import jobs_visible_to
-from portal.services import job_retry
+from portal.views import JobRetryView
 
 from ..forms_batch import FORMS, BatchPeopleFilterForm
 from ..selectors_batch import batch_persons_in_scope, batch_units_in_scope
@@ -32,14 +34,6 @@ TABS = [("filed", "按年度选择全部人员"), ("pick", "逐个勾选人员")
 
 def _mode(value) -> str:
     return value if value in FORMS else "filed"
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _people_q(text: str) -> Q:
@@ -92,7 +86,7 @@ class BatchPrintView(OrgAdminRequiredMixin, View):
                 return render(request, self.confirm_template_name, context)
             job = batch_print_start(actor=request.user, output=data["output"], **form.selection())
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_errors_add(form, exc)
             return self.render_page(form, list_params, status=400)
         messages.success(
             request,
@@ -169,15 +163,14 @@ class BatchJobDetailView(LoginRequiredMixin, DetailView):
         )
 
 
-class BatchJobRetryView(LoginRequiredMixin, View):
+class BatchJobRetryView(JobRetryView):
     """Resumes a failed batch where it stopped (the job's recorded position)."""
 
-    http_method_names = ["post"]
+    retried_message = "已从中断处继续生成证书。"
+    not_failed_message = "该任务没有失败，无需继续。"
 
-    def post(self, request, pk):
-        job = get_object_or_404(_batch_jobs(request.user), pk=pk)
-        if job_retry(job_id=str(job.pk), actor=request.user):
-            messages.success(request, "已从中断处继续生成证书。")
-            return redirect("job-detail", job.pk)
-        messages.error(request, "该任务没有失败，无需继续。")
-        return redirect("certificates:batch-job", job.pk)
+    def jobs(self):
+        return _batch_jobs(self.request.user)
+
+    def page_url(self, job) -> str:
+        return reverse("certificates:batch-job", args=[job.pk])

@@ -12,7 +12,9 @@ from django.views.generic import DetailView
 
 from orgtree.mixins import OrgAdminRequiredMixin
 from portal.exports import xlsx_response
+from portal.forms import form_errors_add
 from portal.http import client_ip
+from portal.jobs import job_inline_max
 from portal.selectors import jobs_visible_to
 
 from ..forms_batch_query import BatchQueryExportForm, BatchQueryForm
@@ -31,14 +33,6 @@ from ..services.batch_query import (
 
 RECENT_JOBS = 5
 BADGES = {FOUND: "badge-done", MALFORMED: "badge-failed", DUPLICATE: "acc-badge-pending"}
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _query_jobs(user):
@@ -78,7 +72,7 @@ class BatchQueryView(OrgAdminRequiredMixin, View):
                 ip=client_ip(request),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            form_errors_add(form, exc)
             return self.render_page(form, status=400)
         if result.job is not None:
             messages.success(
@@ -105,7 +99,7 @@ class BatchQueryView(OrgAdminRequiredMixin, View):
             "jobs": jobs,
             "labels": STATUS_LABELS,
             "query_max": settings.CERT_QUERY_MAX,
-            "inline_max": settings.CERT_QUERY_INLINE_MAX,
+            "inline_max": job_inline_max(BATCH_QUERY),
             "max_years": QUERY_MAX_YEARS,
         }
         if result is not None:

@@ -17,10 +17,11 @@ from django.views.generic import ListView
 
 from accounts.models import Person
 from accounts.views.mixins import ProfessionalRequiredMixin
-from credits.selectors_requirements import is_hrss_admin
 from orgtree.mixins import OrgAdminRequiredMixin
-from orgtree.selectors import scope_paths
+from orgtree.roles import is_hrss_admin
+from orgtree.selectors import audit_path
 from portal.exports import xlsx_bytes, xlsx_response
+from portal.forms import form_errors_add
 from portal.http import client_ip
 from portal.services import audit_record
 
@@ -88,7 +89,7 @@ class PersonPrintMixin:
                     actor=request.user, person_id=self.person.pk, first_year=first, last_year=last
                 )
             except ValidationError as exc:
-                form.add_service_errors(exc)
+                form_errors_add(form, exc, route=form.error_route)
             else:
                 if created:
                     messages.success(
@@ -299,8 +300,7 @@ class IssueRevokeView(LoginRequiredMixin, View):
                 issue_revoke(actor=request.user, issue_id=pk, reason=form.cleaned_data["reason"])
             except ValidationError as exc:
                 if hasattr(exc, "error_dict"):
-                    for key, errors in exc.message_dict.items():
-                        form.add_error(key if key in form.fields else None, errors)
+                    form_errors_add(form, exc)
                 else:
                     messages.error(request, " ".join(exc.messages))
                     return redirect("certificates:issue-detail", pk)
@@ -389,7 +389,7 @@ class IssueListView(OrgAdminRequiredMixin, ListView):
             actor=self.request.user,
             action="certificate.export",
             target="scope",
-            org_path=scope_paths(self.request.user)[0],
+            org_path=audit_path(self.request.user),
             detail={
                 "filters": {k: v for k, v in self.filters.items() if v not in (None, "")},
                 "rows": count,

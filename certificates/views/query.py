@@ -10,12 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
 
-from accounts.ids import mask_id_number
 from accounts.models import Person
 from orgtree.mixins import OrgAdminRequiredMixin
-from orgtree.selectors import scope_paths
+from orgtree.selectors import audit_path
 from portal.exports import xlsx_bytes, xlsx_response
 from portal.http import client_ip
+from portal.ids import mask_id_number
 from portal.services import audit_record
 
 from ..forms_query import PersonQueryForm
@@ -64,7 +64,7 @@ class PersonQueryView(OrgAdminRequiredMixin, View):
             actor=request.user,
             action="certificate.query",
             target="scope",
-            org_path=scope_paths(request.user)[0],
+            org_path=audit_path(request.user),
             detail={"kind": lookup.kind, "query": lookup.value, "matches": page.paginator.count},
             ip=client_ip(request),
         )

@@ -5,41 +5,25 @@ the province sees all of them, and anything else answers 404 like a missing seal
 """
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
-from credits.selectors_requirements import hrss_offices, is_hrss_admin
-from orgtree.models import Region
+from orgtree.mixins import HrssAdminRequiredMixin
+from orgtree.roles import hrss_offices, is_province_admin, is_province_office
+from portal.forms import form_errors_add
 from portal.http import client_ip
 
 from ..forms_seals import SealApplyForm, SealFilterForm, SealReasonForm
 from ..models import Seal
-from ..selectors import is_province_admin, seal_offices_for, seals_visible_to
+from ..selectors import seal_offices_for, seals_visible_to
 from ..services import seal_apply, seal_approve, seal_reject, seal_revoke, seal_withdraw
 
 QUEUE_PAGE_SIZE = 20
 IMAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
-
-
-class HrssAdminRequiredMixin(UserPassesTestMixin):
-    """Seal pages are for HRSS admins: anonymous users log in, other users get 403."""
-
-    def test_func(self) -> bool:
-        return is_hrss_admin(self.request.user)
-
-
-def form_add_errors(form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        for message in exc.messages:
-            form.add_error(None, message)
-        return
-    for key, errors in exc.message_dict.items():
-        for message in errors:
-            form.add_error(key if key in form.fields else None, message)
 
 
 def visible_seal(request, pk: int) -> Seal:
@@ -67,7 +51,7 @@ def office_rows(user) -> list[dict]:
     rows = {
         office.pk: {
             "office": office,
-            "is_province": office.region.level == Region.Level.PROVINCE,
+            "is_province": is_province_office(office),
             "current": None,
             "pending": None,
             "history": [],
@@ -148,7 +132,7 @@ class SealApplyView(HrssAdminRequiredMixin, View):
                     ip=client_ip(request),
                 )
             except ValidationError as exc:
-                form_add_errors(form, exc)
+                form_errors_add(form, exc)
             else:
                 if is_province_admin(request.user):
                     messages.success(request, "申请已提交，请在本页审批。")
@@ -214,7 +198,7 @@ def _with_reason(request, seal: Seal, form, service, success: str):
         )
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
-            form_add_errors(form, exc)
+            form_errors_add(form, exc)
             return None
         messages.error(request, " ".join(exc.messages))
     else:
@@ -246,7 +230,7 @@ class SealRevokeView(HrssAdminRequiredMixin, View):
             "form": form,
             "action": "revoke",
             "issue_count": seal.issues.count(),
-            "is_province_office": seal.office.region.level == Region.Level.PROVINCE,
+            "is_province_office": is_province_office(seal.office),
         }
 
     def get(self, request, pk):

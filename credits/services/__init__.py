@@ -19,7 +19,7 @@ from .exemptions import (
     exemption_withdraw,
 )
 from .requirements import requirement_save
-from .review import review_batch, review_one
+from .review import review_batch, review_batch_start, review_one
 from .sanctions import sanction_create, sanction_revoke
 from .summary import person_year_refresh, person_years_refresh
 from .thumbnails import evidence_thumbnail_make, evidence_thumbnails_fill
@@ -49,5 +49,6 @@ __all__ = [
     "spot_check_item_confirm",
     "spot_check_item_revoke",
     "review_batch",
+    "review_batch_start",
     "review_one",
 ]

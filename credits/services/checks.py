@@ -12,10 +12,12 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from orgtree.roles import hrss_offices
+from portal.lifecycle import locked, reason_required
 from portal.services import audit_record
 
 from ..models import SpotCheck, SpotCheckItem
-from ..selectors_checks import hrss_offices, spot_check_candidates, spot_checks_visible_to
+from ..selectors_checks import spot_check_candidates, spot_checks_visible_to
 from .review import review_one
 
 MAX_ITEMS = 10_000
@@ -106,25 +108,26 @@ def spot_check_create(
     return spot_check
 
 
+def _already_checked(item: SpotCheckItem) -> ValidationError:
+    return ValidationError(
+        "该记录已于 %(when)s 核查（%(outcome)s），不能重复核查。",
+        params={
+            "when": timezone.localtime(item.decided_at).strftime("%Y-%m-%d %H:%M"),
+            "outcome": item.get_outcome_display(),
+        },
+    )
+
+
 def _pending_item(actor, spot_check_id: int, item_id: int) -> SpotCheckItem:
     """The item locked for the decision; out of scope is 404, a decided item a refusal."""
-    item = (
-        SpotCheckItem.objects.select_for_update(of=("self",))
-        .filter(spot_check__in=spot_checks_visible_to(actor).filter(pk=spot_check_id), pk=item_id)
-        .select_related("spot_check")
-        .first()
+    visible = spot_checks_visible_to(actor).filter(pk=spot_check_id)
+    return locked(
+        SpotCheckItem.objects.filter(spot_check__in=visible).select_related("spot_check"),
+        item_id,
+        field="outcome",
+        refused=_already_checked,
+        missing=Http404("抽查记录不存在"),
     )
-    if item is None:
-        raise Http404("抽查记录不存在")
-    if item.outcome != Outcome.PENDING:
-        raise ValidationError(
-            "该记录已于 %(when)s 核查（%(outcome)s），不能重复核查。",
-            params={
-                "when": timezone.localtime(item.decided_at).strftime("%Y-%m-%d %H:%M"),
-                "outcome": item.get_outcome_display(),
-            },
-        )
-    return item
 
 
 def _decide(item: SpotCheckItem, *, actor, outcome: str, note: str, ip: str) -> SpotCheckItem:
@@ -158,14 +161,13 @@ def spot_check_item_revoke(
     *, actor, spot_check_id: int, item_id: int, reason: str, ip: str = ""
 ) -> SpotCheckItem:
     """Revokes the filed declaration (filed -> revoked) and records the outcome, or neither."""
-    if not reason.strip():
-        raise ValidationError({"reason": "撤销时请填写原因（将通知申报人）。"})
+    reason = reason_required(reason, "撤销时请填写原因（将通知申报人）。")
     item = _pending_item(actor, spot_check_id, item_id)
     review_one(
         actor=actor,
         kind="declaration",
         record_id=item.declaration_id,
         action="revoke",
-        comment=reason.strip(),
+        comment=reason,
     )
     return _decide(item, actor=actor, outcome=Outcome.REVOKED, note=reason, ip=ip)

@@ -9,16 +9,12 @@ from django.db.models import Q
 from django.http import Http404
 
 from orgtree.models import Region
+from orgtree.roles import hrss_offices, is_hrss_admin, is_province_admin, is_province_office
 from portal.services import audit_record
 
 from ..models import Requirement
 from ..requirements import FIELDS
-from ..selectors_requirements import (
-    hrss_offices,
-    requirement_province_editable,
-    requirement_regions_editable,
-    requirements_editable_by,
-)
+from ..selectors_requirements import requirement_regions_editable, requirements_editable_by
 from .records import FIRST_YEAR
 
 LAST_YEAR = 2100
@@ -79,7 +75,7 @@ def _check(*, actor, requirement: Requirement, data: dict[str, Any]) -> None:
     region = data.get("region")
     region_code = (region.pk if isinstance(region, Region) else region) or None
     if region_code is None:
-        if not requirement_province_editable(actor):
+        if not is_province_admin(actor):
             errors["region"] = "只有省人力资源和社会保障厅可以设置全省的学时要求。"
     elif not requirement_regions_editable(actor).filter(pk=region_code).exists():
         errors["region"] = "只能设置本地区及所辖地区的学时要求。"
@@ -148,7 +144,7 @@ def _office_path(actor, region_code: str | None) -> str:
         region = region.parent
     offices = hrss_offices(actor)
     for office in reversed(offices):
-        if office.region_id in covering or office.region.level == Region.Level.PROVINCE:
+        if office.region_id in covering or is_province_office(office):
             return office.path
     return offices[0].path
 
@@ -161,7 +157,7 @@ def requirement_save(*, actor, requirement: Requirement, data: dict[str, Any]) -
     ``data`` holds year_from, year_to, region (a Region, a code or None for the province),
     title_group, total_min, public_min, professional_min and source.
     """
-    if not hrss_offices(actor):
+    if not is_hrss_admin(actor):
         raise PermissionDenied("只有人力资源和社会保障部门的管理员可以设置学时要求。")
     # Serialises requirement writes (rare) so that two admins cannot add overlapping rows at once.
     list(Region.objects.select_for_update().filter(level=Region.Level.PROVINCE).values("pk"))

@@ -1,6 +1,14 @@
 """The review chain: unit review, department review, HRSS filing, returns, rejections and
 revocations, for one record or a batch, with the declarant's notifications and the
-person-year summary kept in step."""
+person-year summary kept in step.
+
+Every reviewer action is audited in its transaction, as the declarants' are: one row per
+record for a single action (``declaration.approve``, ``.file`` for an approval that files,
+``.return``, ``.reject``, ``.revoke``; target ``declaration:<pk>``, the record's org path), one
+row per batch call with its count (``declaration.batch_approve`` ...; the actor's scope root).
+Each row's own trail is in ReviewEvent. A background batch (the ``credits.review_batch`` job)
+calls :func:`review_batch` once per chunk, so it writes one row per chunk that moved rows.
+"""
 
 from decimal import Decimal, InvalidOperation
 
@@ -10,15 +18,18 @@ from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 
-from orgtree.selectors import scope_q
-from portal.services import notifications_send
+from orgtree.selectors import audit_path, scope_q
+from portal.lifecycle import reason_required
+from portal.models import Job
+from portal.services import audit_record, job_or_inline, notifications_send
 
 from ..models import Declaration, Exemption, ReviewStatus
 from ..rules import Basis
 from ..signals import person_years_changed
-from ..workflow import ACTION_LABELS, Applied, transition_apply, transitions_apply
+from ..workflow import Applied, transition_apply, transitions_apply
 from .summary import person_years_refresh
 
+REVIEW_BATCH = "credits.review_batch"
 MODELS = {"declaration": Declaration, "exemption": Exemption}
 BATCH_ACTIONS = ("approve", "return", "reject")
 NOTIFIED = {
@@ -72,15 +83,54 @@ def _after(*, model, applied: Applied, comment: str) -> None:
         transaction.on_commit(lambda: person_years_changed.send(sender=model, pairs=pairs))
 
 
+def _audited_action(kind: str, action: str, applied: Applied, *, batch: bool) -> str:
+    """An approval that files every row it moved is recorded as a filing (备案)."""
+    if action == "approve" and all(row["to"] == ReviewStatus.FILED for row in applied.rows):
+        action = "file"
+    return f"{kind}.{'batch_' if batch else ''}{action}"
+
+
+def _batch_model(kind: str, action: str):
+    if action not in BATCH_ACTIONS:
+        raise ValidationError("批量操作只能是通过、退回或不予通过。")
+    return model_for(kind)
+
+
 @transaction.atomic
 def review_batch(*, actor, kind: str, ids, action: str, comment: str = "") -> Applied:
     """Set-based: every eligible row among ``ids`` moves; the others are left as they are."""
-    if action not in BATCH_ACTIONS:
-        raise ValidationError("批量操作只能是通过、退回或不予通过。")
-    model = model_for(kind)
+    model = _batch_model(kind, action)
     applied = transitions_apply(model=model, ids=ids, action=action, actor=actor, comment=comment)
     _after(model=model, applied=applied, comment=comment)
+    if applied.count:
+        detail = {"count": applied.count}
+        if comment.strip():
+            detail["comment"] = comment.strip()
+        audit_record(
+            actor=actor,
+            action=_audited_action(kind, action, applied, batch=True),
+            org_path=audit_path(actor),
+            detail=detail,
+        )
     return applied
+
+
+def review_batch_start(
+    *, actor, kind: str, ids: list[int], action: str, comment: str = ""
+) -> Applied | Job:
+    """A batch from the queue: applied at once when small (``Applied``), frozen into a
+    resumable job when large (``Job``, whose page the reviewer is sent to)."""
+    _batch_model(kind, action)  # refused now rather than by a job that would fail
+    return job_or_inline(
+        actor=actor,
+        kind=REVIEW_BATCH,
+        params={"kind": kind, "action": action, "comment": comment, "ids": ids},
+        total=len(ids),
+        scope_path=audit_path(actor),
+        inline=lambda: review_batch(
+            actor=actor, kind=kind, ids=ids, action=action, comment=comment
+        ),
+    )
 
 
 def _hours_change(record, approved_hours, reason: str) -> dict:
@@ -95,13 +145,12 @@ def _hours_change(record, approved_hours, reason: str) -> dict:
         raise ValidationError({"approved_hours": "认定学时应在 0 至 200 之间。"})
     if hours == record.counted_hours:
         return {}
-    if not reason.strip():
-        raise ValidationError({"hours_reason": "调整认定学时时请填写原因。"})
+    reason = reason_required(reason, "调整认定学时时请填写原因。", field="hours_reason")
     if hours > record.claimed_hours and record.basis != Basis.DECLARED:
         raise ValidationError(
             {"approved_hours": "按标准计算的学时不能调高；只有按申报学时认定的类别可以调高。"}
         )
-    return {"approved_hours": hours, "approved_reason": reason.strip()}
+    return {"approved_hours": hours, "approved_reason": reason}
 
 
 @transaction.atomic
@@ -140,8 +189,17 @@ def review_one(
         ],
     )
     _after(model=model, applied=applied, comment=comment or fields.get("approved_reason", ""))
+    detail = {"comment": comment.strip()} if comment.strip() else {}
+    if fields:
+        detail |= {
+            "approved_hours": str(fields["approved_hours"]),
+            "hours_reason": fields["approved_reason"],
+        }
+    audit_record(
+        actor=actor,
+        action=_audited_action(kind, action, applied, batch=False),
+        target=f"{kind}:{record.pk}",
+        org_path=record.org_path,
+        detail=detail,
+    )
     return record
-
-
-def action_label(action: str) -> str:
-    return ACTION_LABELS.get(action, action)

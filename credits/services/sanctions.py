@@ -11,11 +11,13 @@ from django.utils import timezone
 
 from accounts.models import Person
 from orgtree.models import Org
+from orgtree.roles import hrss_offices
 from portal.forms import date_in_range
+from portal.lifecycle import reason_required
 from portal.services import audit_record
 
 from ..models import Sanction
-from ..selectors_checks import hrss_offices, sanctions_visible_to
+from ..selectors_checks import sanctions_visible_to
 
 
 def years_after(day: datetime.date, years: int) -> datetime.date:
@@ -92,8 +94,7 @@ def sanction_create(
 @transaction.atomic
 def sanction_revoke(*, actor, sanction_id: int, reason: str, ip: str = "") -> Sanction:
     """Strikes an entry made in error; the row stays, with who revoked it and why."""
-    if not reason.strip():
-        raise ValidationError({"reason": "请填写撤销原因。"})
+    reason = reason_required(reason, "请填写撤销原因。")
     sanction = (
         sanctions_visible_to(actor).select_for_update(of=("self",)).filter(pk=sanction_id).first()
     )
@@ -103,7 +104,7 @@ def sanction_revoke(*, actor, sanction_id: int, reason: str, ip: str = "") -> Sa
         raise ValidationError("该失信记录已被撤销。")
     sanction.revoked_at = timezone.now()
     sanction.revoked_by = actor
-    sanction.revoke_reason = reason.strip()
+    sanction.revoke_reason = reason
     sanction.full_clean()
     sanction.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
     audit_record(

@@ -8,7 +8,9 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import ListView
 
+from orgtree.mixins import HrssAdminRequiredMixin
 from portal.exports import xlsx_bytes, xlsx_response
+from portal.forms import form_errors_add
 from portal.http import client_ip
 from portal.services import audit_record
 
@@ -22,20 +24,9 @@ from ..selectors_checks import (
 )
 from ..services.checks import spot_check_create, spot_check_item_confirm, spot_check_item_revoke
 from .common import error_message
-from .requirements import HrssAdminRequiredMixin
 
 ITEMS_PER_PAGE = 50
 OUTCOMES = dict(SpotCheckItem.Outcome.choices)
-
-
-def form_add_errors(form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        for message in exc.messages:
-            form.add_error(None, message)
-        return
-    for key, messages_ in exc.message_dict.items():
-        for message in messages_:
-            form.add_error(key if key in form.fields else None, message)
 
 
 class SpotCheckListView(HrssAdminRequiredMixin, ListView):
@@ -68,7 +59,7 @@ class SpotCheckCreateView(HrssAdminRequiredMixin, View):
                     ip=client_ip(request),
                 )
             except ValidationError as exc:
-                form_add_errors(form, exc)
+                form_errors_add(form, exc)
             else:
                 messages.success(
                     request,
@@ -200,7 +191,7 @@ class SpotCheckItemRevokeView(HrssAdminRequiredMixin, View):
                 if not hasattr(exc, "error_dict"):
                     error_message(request, exc)
                     return redirect("credits:spotcheck-detail", pk)
-                form_add_errors(form, exc)
+                form_errors_add(form, exc)
             else:
                 messages.success(request, "已撤销该学时申报，并通知申报人。")
                 return redirect("credits:spotcheck-detail", pk)

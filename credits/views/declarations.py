@@ -11,12 +11,12 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from accounts.views.mixins import ProfessionalRequiredMixin
+from portal.forms import form_errors_add
 
 from ..forms import (
     DeclarationFilterForm,
     DeclarationForm,
     DeclarationParamsForm,
-    service_errors_add,
     year_asked,
 )
 from ..models import Declaration, ReviewStatus
@@ -154,7 +154,9 @@ class DeclarationFormView(ABC, ProfessionalRequiredMixin, View):
         try:
             compute(params_form.category.code, params_form.params())
         except RuleError as exc:
-            service_errors_add(ValidationError(dict(exc.errors)), form, params_form)
+            form_errors_add(
+                form, ValidationError(dict(exc.errors)), route=params_form.error_route()
+            )
 
     def post(self, request, *args, **kwargs):
         form, params_form = self.forms(request.POST)
@@ -171,7 +173,7 @@ class DeclarationFormView(ABC, ProfessionalRequiredMixin, View):
             if self.declaration is not None and not hasattr(exc, "error_dict"):
                 error_message(request, exc)  # no longer editable: the page says why
                 return redirect("credits:declaration-detail", self.declaration.pk)
-            service_errors_add(exc, form, params_form)
+            form_errors_add(form, exc, route=params_form.error_route())
             return self.render_form(form, params_form)
         return self.saved(declaration)
 

@@ -9,8 +9,9 @@ from django.views import View
 from django.views.generic import DetailView
 
 from accounts.views.mixins import ProfessionalRequiredMixin
+from portal.forms import form_errors_add
 
-from ..forms import ExemptionForm, service_errors_add, year_asked
+from ..forms import ExemptionForm, year_asked
 from ..models import Exemption, ReviewStatus
 from ..requirements import prorate, requirement_resolve
 from ..selectors import exemptions_of, exemptions_visible_to
@@ -60,7 +61,7 @@ class ExemptionFormView(ProfessionalRequiredMixin, View):
                 if self.exemption is not None and not hasattr(exc, "error_dict"):
                     error_message(request, exc)
                     return redirect("credits:exemption-detail", self.exemption.pk)
-                service_errors_add(exc, form)
+                form_errors_add(form, exc)
             else:
                 return redirect("credits:exemption-detail", exemption.pk)
         return self.render_form(form, year)

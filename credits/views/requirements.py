@@ -5,15 +5,15 @@ from abc import ABC, abstractmethod
 from decimal import Decimal
 
 from django.contrib import messages
-from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import ListView
 
-from orgtree.mixins import OrgAdminRequiredMixin
-from orgtree.selectors import is_admin
+from orgtree.mixins import HrssAdminRequiredMixin, OrgAdminRequiredMixin
+from orgtree.roles import is_admin, is_hrss_admin
+from portal.forms import form_errors_add
 
 from ..forms_requirements import (
     PROVINCE,
@@ -28,11 +28,7 @@ from ..requirements import (
     requirement_sources,
     requirements_applicable,
 )
-from ..selectors_requirements import (
-    is_hrss_admin,
-    requirements_editable_by,
-    requirements_visible_to,
-)
+from ..selectors_requirements import requirements_editable_by, requirements_visible_to
 from ..services.requirements import requirement_save
 
 
@@ -70,13 +66,6 @@ def row_of(requirement: Requirement, editable: bool = False) -> dict:
         "hours": [hours_text(getattr(requirement, name)) for name in FIELDS],
         "editable": editable,
     }
-
-
-class HrssAdminRequiredMixin(UserPassesTestMixin):
-    """Writing rows is for HRSS admins: anonymous users log in, other users get 403."""
-
-    def test_func(self) -> bool:
-        return is_hrss_admin(self.request.user)
 
 
 class RequirementListView(OrgAdminRequiredMixin, ListView):
@@ -178,7 +167,7 @@ class RequirementFormView(ABC, HrssAdminRequiredMixin, View):
                     actor=request.user, requirement=requirement, data=form.cleaned_data
                 )
             except ValidationError as exc:
-                _errors_to_form(exc, form)
+                form_errors_add(form, exc)
             else:
                 messages.success(
                     request,
@@ -208,14 +197,3 @@ class RequirementEditView(RequirementFormView):
             "region__parent", "updated_by"
         )
         return get_object_or_404(queryset, pk=self.kwargs["pk"])
-
-
-def _errors_to_form(exc: ValidationError, form: RequirementForm) -> None:
-    if not hasattr(exc, "error_dict"):
-        for message in exc.messages:
-            form.add_error(None, message)
-        return
-    for key, messages_ in exc.message_dict.items():
-        field = key if key in form.fields else None
-        for message in messages_:
-            form.add_error(field, message)

@@ -5,13 +5,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
 from orgtree.mixins import OrgAdminRequiredMixin
-from orgtree.selectors import scope_paths, scope_q
-from portal.forms import ids_parse
-from portal.services import job_create
+from orgtree.selectors import scope_q
+from portal.forms import form_errors_add, ids_parse
+from portal.http import next_url
+from portal.jobs import job_runs_inline
+from portal.models import Job
 
 from ..forms_review import BatchForm, QueueFilterForm, ReviewActForm
 from ..rules import CATEGORIES
@@ -29,12 +30,11 @@ from ..selectors_review import (
     review_queue,
     step_of,
 )
-from ..services import review_batch, review_one
+from ..services import review_batch_start, review_one
+from ..services.review import REVIEW_BATCH
 from ..workflow import ACTION_LABELS
 from .declarations import params_display_rows
 
-# Up to this many rows a batch runs in the request; more run as a background job.
-BATCH_INLINE_LIMIT = 500
 ACT_LABELS = {"approve": "通过", "return": "退回", "reject": "不予通过", "revoke": "撤销"}
 VISIBLE = {"declaration": declarations_visible_to, "exemption": exemptions_visible_to}
 
@@ -51,15 +51,6 @@ def _queue_url(kind: str, query: str = "") -> str:
     params.pop("kind", None)
     params.pop("after", None)
     return f"{url}&{params.urlencode()}" if params else url
-
-
-def _safe_next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def _filtered_queue(actor, kind: str, data: QueryDict):
@@ -152,7 +143,7 @@ class ReviewDetailView(OrgAdminRequiredMixin, View):
                 }
                 for action in actions
             ],
-            "back": _safe_next(request, reverse("credits:review-queue") + f"?kind={kind}"),
+            "back": next_url(request, reverse("credits:review-queue") + f"?kind={kind}"),
         }
         if kind == "declaration":
             context["category"] = CATEGORIES.get(record.category)
@@ -177,7 +168,7 @@ class ReviewActView(OrgAdminRequiredMixin, View):
             "action": action,
             "action_label": ACT_LABELS[action],
             "form": form,
-            "next": _safe_next(request, ""),
+            "next": next_url(request),
         }
         return render(request, self.template_name, context, status=status)
 
@@ -205,8 +196,7 @@ class ReviewActView(OrgAdminRequiredMixin, View):
             )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
-                for name, errors in exc.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
+                form_errors_add(form, exc)
                 return self.render_form(request, kind, record, action, form, status=400)
             messages.error(request, " ".join(exc.messages))
             return redirect("credits:review-detail", kind, record.pk)
@@ -216,7 +206,7 @@ class ReviewActView(OrgAdminRequiredMixin, View):
             f"已{ACT_LABELS[action]}：{record.person.user.display_name}《{name}》，"
             f"当前状态为“{record.get_status_display()}”。",
         )
-        return redirect(_safe_next(request, _queue_url(kind)))
+        return redirect(next_url(request, _queue_url(kind)))
 
 
 class ReviewBatchView(OrgAdminRequiredMixin, View):
@@ -263,26 +253,11 @@ class ReviewBatchView(OrgAdminRequiredMixin, View):
                 "action_label": label,
                 "comment": data["comment"],
                 "back": back,
-                "in_background": len(ids) > BATCH_INLINE_LIMIT,
+                "in_background": not job_runs_inline(REVIEW_BATCH, len(ids)),
             }
             return render(request, self.template_name, context)
-        if len(ids) > BATCH_INLINE_LIMIT:
-            job = job_create(
-                actor=request.user,
-                kind="credits.review_batch",
-                params={
-                    "kind": kind,
-                    "action": data["action"],
-                    "comment": data["comment"],
-                    "ids": ids,
-                },
-                total=len(ids),
-                scope_path=next(iter(scope_paths(request.user)), ""),
-            )
-            messages.info(request, f"已开始在后台批量{label} {len(ids)} 条记录。")
-            return redirect("job-detail", job.pk)
         try:
-            applied = review_batch(
+            applied = review_batch_start(
                 actor=request.user,
                 kind=kind,
                 ids=ids,
@@ -292,6 +267,9 @@ class ReviewBatchView(OrgAdminRequiredMixin, View):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(back)
+        if isinstance(applied, Job):
+            messages.info(request, f"已开始在后台批量{label} {len(ids)} 条记录。")
+            return redirect("job-detail", applied.pk)
         skipped = len(ids) - applied.count
         text = f"批量{label}：已处理 {applied.count} 条"
         if skipped:

@@ -8,15 +8,15 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import ListView
 
+from orgtree.mixins import HrssAdminRequiredMixin
+from portal.forms import form_errors_add
 from portal.http import client_ip
 
 from ..forms_checks import SanctionCreateForm, SanctionFilterForm, SanctionRevokeForm
 from ..models import Sanction
 from ..selectors_checks import sanctions_visible_to
 from ..services.sanctions import sanction_create, sanction_revoke
-from .checks import form_add_errors
 from .common import error_message
-from .requirements import HrssAdminRequiredMixin
 
 
 def subject_name(sanction: Sanction) -> str:
@@ -78,7 +78,7 @@ class SanctionCreateView(HrssAdminRequiredMixin, View):
                     ip=client_ip(request),
                 )
             except ValidationError as exc:
-                form_add_errors(form, exc)
+                form_errors_add(form, exc)
             else:
                 messages.success(
                     request,

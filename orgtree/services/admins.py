@@ -11,7 +11,8 @@ from guardian.shortcuts import assign_perm, remove_perm
 from portal.services import audit_record
 
 from ..models import Org, OrgAdmin
-from ..selectors import MANAGE_PERMISSION, org_in_scope
+from ..roles import MANAGE_PERMISSION, roles_forget
+from ..selectors import org_in_scope
 from .registration import FILING_FIELDS, admin_user_create
 
 MAX_ADMINS = 3
@@ -33,6 +34,7 @@ def _admin_create(*, org: Org, username: str, password: str, filing: dict[str, A
     admin.full_clean()
     admin.save()
     assign_perm(MANAGE_PERMISSION, user, org)
+    roles_forget(user)
     return admin
 
 
@@ -41,6 +43,7 @@ def _admin_end(admin: OrgAdmin) -> None:
     admin.ended_at = timezone.now()
     admin.save(update_fields=["active", "ended_at"])
     remove_perm(MANAGE_PERMISSION, admin.user, admin.org)
+    roles_forget(admin.user)
 
 
 @transaction.atomic

@@ -7,15 +7,21 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
-from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
-from accounts.ids import is_valid_id_number
+from portal.ids import is_valid_id_number
+from portal.lifecycle import (
+    REGISTRATION_DECIDED,
+    REGISTRATION_NOT_WITHDRAWABLE,
+    Lifecycle,
+    reason_required,
+)
 from portal.services import audit_record
 
 from ..codes import normalize_credit_code
 from ..models import Org, OrgAdmin
-from ..selectors import MANAGE_PERMISSION, org_in_scope
+from ..roles import MANAGE_PERMISSION, roles_forget
+from ..selectors import org_in_scope
 from .tree import org_insert
 
 # Which kinds of org may register under which kinds of parent.
@@ -142,65 +148,40 @@ def _decidable(*, actor, org_id: int) -> Org:
     return org
 
 
-def _decide(*, actor, org_id: int, status: str, reason: str = "") -> Org:
-    org = _decidable(actor=actor, org_id=org_id)
-    now = timezone.now()
-    # Conditional update: if another admin decided first, nothing changes here.
-    updated = Org.objects.filter(pk=org.pk, status=Org.Status.PENDING).update(
-        status=status, reject_reason=reason, decided_at=now, decided_by=actor
-    )
-    if not updated:
-        raise ValidationError(
-            "该注册申请已被处理（%(status)s），无需重复审核。",
-            params={"status": Org.objects.get(pk=org.pk).get_status_display()},
-        )
-    org.refresh_from_db()
-    return org
+ORG = Lifecycle(
+    name="org",
+    audit_target=lambda org: f"org:{org.pk}",
+    audit_path=lambda org: org.path,
+    refused=REGISTRATION_DECIDED,
+    missing="机构不存在",
+)
 
 
 @transaction.atomic
 def org_approve(*, actor, org_id: int) -> Org:
-    org = _decide(actor=actor, org_id=org_id, status=Org.Status.APPROVED)
+    org = _decidable(actor=actor, org_id=org_id)
+    values = {"reject_reason": "", "decided_by": actor}
+    org = ORG.decided(
+        Org, org.pk, target=Org.Status.APPROVED, verb="approve", actor=actor, values=values
+    )
     for admin in org.admins.filter(active=True).select_related("user"):
         admin.user.is_active = True
         admin.user.save(update_fields=["is_active"])
         assign_perm(MANAGE_PERMISSION, admin.user, org)
-    audit_record(actor=actor, action="org.approve", target=f"org:{org.pk}", org_path=org.path)
+        roles_forget(admin.user)
     return org
 
 
 @transaction.atomic
 def org_reject(*, actor, org_id: int, reason: str) -> Org:
-    if not reason.strip():
-        raise ValidationError({"reason": "请填写不通过的原因。"})
-    org = _decide(actor=actor, org_id=org_id, status=Org.Status.REJECTED, reason=reason.strip())
-    audit_record(
-        actor=actor,
-        action="org.reject",
-        target=f"org:{org.pk}",
-        org_path=org.path,
-        detail={"reason": reason.strip()},
-    )
-    return org
+    reason = reason_required(reason, "请填写不通过的原因。")
+    org = _decidable(actor=actor, org_id=org_id)
+    return ORG.rejected(Org, org.pk, actor=actor, reason=reason)
 
 
 @transaction.atomic
 def org_withdraw(*, applicant, org_id: int) -> Org:
     """The applicant (the org's first admin) withdraws a registration still pending."""
-    org = Org.objects.filter(pk=org_id, admins__user=applicant).first()
-    if org is None:
-        raise Http404("机构不存在")
-    updated = Org.objects.filter(pk=org.pk, status=Org.Status.PENDING).update(
-        status=Org.Status.WITHDRAWN, decided_at=timezone.now()
-    )
-    if not updated:
-        raise ValidationError("该注册申请已审核，不能撤回。")
-    audit_record(
-        actor=None,
-        action="org.withdraw",
-        target=f"org:{org.pk}",
-        org_path=org.path,
-        detail={"applicant": applicant.username},
-    )
-    org.refresh_from_db()
-    return org
+    applied = Org.objects.filter(admins__user=applicant)
+    detail = {"applicant": applicant.username}
+    return ORG.withdrawn(applied, org_id, refused=REGISTRATION_NOT_WITHDRAWABLE, detail=detail)

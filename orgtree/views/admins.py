@@ -5,18 +5,17 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
+from portal.forms import form_errors_add
+
 from ..forms import OrgAdminForm
 from ..mixins import OrgAdminRequiredMixin
 from ..models import Org, OrgAdmin
 from ..selectors import org_admins_visible_to, orgs_visible_to
 from ..services import org_admin_add, org_admin_handover, org_admin_remove
 from ..services.admins import MAX_ADMINS
-from .common import errors_to_forms
 
-
-def _show_errors(exc: ValidationError, form: OrgAdminForm) -> None:
-    """The service's errors at the form's fields; its password check reports as "password"."""
-    errors_to_forms(exc, {"password": (form, "password1")}, form)
+# The services check an admin's password under the name "password"; the form's field is password1.
+PASSWORD_ROUTE = {"password": "password1"}
 
 
 def _after_change(request, admin_user, org: Org):
@@ -46,7 +45,7 @@ class OrgAdminAddView(OrgAdminRequiredMixin, View):
                     filing=form.filing(),
                 )
             except ValidationError as exc:
-                _show_errors(exc, form)
+                form_errors_add(form, exc, route=PASSWORD_ROUTE)
             else:
                 messages.success(request, f"已添加管理员“{admin.name}”，可使用新账户登录。")
                 return redirect("orgtree:org-detail", pk=org.pk)
@@ -87,7 +86,7 @@ class OrgAdminHandoverView(OrgAdminRequiredMixin, View):
                     filing=form.filing(),
                 )
             except ValidationError as exc:
-                _show_errors(exc, form)
+                form_errors_add(form, exc, route=PASSWORD_ROUTE)
             else:
                 messages.success(
                     request, f"管理员已由“{admin.name}”交接给“{new.name}”，原账户不再具有管理权限。"

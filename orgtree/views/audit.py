@@ -9,13 +9,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import ListView
 
-from accounts.ids import mask_id_number
 from portal.exports import xlsx_bytes, xlsx_response
 from portal.http import client_ip
+from portal.ids import mask_id_number
 
 from ..forms import AUDIT_ACTION_LABELS, AuditFilterForm
 from ..mixins import OrgAdminRequiredMixin
-from ..selectors import audit_visible_to, orgs_visible_to, scope_paths
+from ..selectors import audit_path, audit_visible_to, orgs_visible_to
 from ..services import audit_export_log
 from .common import page_query
 
@@ -122,11 +122,10 @@ class AuditLogListView(OrgAdminRequiredMixin, ListView):
             )
             for entry in queryset.iterator(chunk_size=2000)
         ]
-        org_path = self.org.path if self.org is not None else scope_paths(self.request.user)[0]
         filters = {key: value for key, value in self.request.GET.items() if key != "export"}
         audit_export_log(
             actor=self.request.user,
-            org_path=org_path,
+            org_path=audit_path(self.request.user, self.org),
             filters=filters,
             rows=len(rows),
             ip=client_ip(self.request),

@@ -11,7 +11,8 @@ from portal.http import client_ip
 from ..forms import OrgChildrenSearchForm, OrgDirectorySearchForm
 from ..mixins import OrgAdminRequiredMixin
 from ..models import Org
-from ..selectors import directory_nodes, orgs_visible_to, person_counts
+from ..people import people_counter
+from ..selectors import directory_nodes, orgs_visible_to
 from ..services import org_children_export_log
 from ..services.admins import MAX_ADMINS
 
@@ -64,7 +65,8 @@ class OrgDetailView(OrgAdminRequiredMixin, View):
         if request.GET.get("export") == "xlsx":
             return self.export(org, children)
         page = Paginator(children, CHILDREN_PER_PAGE).get_page(request.GET.get("page"))
-        counts = person_counts(org, list(page.object_list))
+        counter = people_counter()
+        counts = counter(org, list(page.object_list)) if counter else None
         ancestor_ids = [int(part) for part in org.path.strip("/").split("/")[:-1]]
         ancestors = list(
             orgs_visible_to(request.user).filter(pk__in=ancestor_ids).order_by("level")
@@ -75,8 +77,12 @@ class OrgDetailView(OrgAdminRequiredMixin, View):
             "ancestors": ancestors,
             "parent_in_scope": bool(ancestors) and ancestors[-1].pk == org.parent_id,
             "search": search,
-            "rows": [(child, *counts[child.pk]) for child in page.object_list],
-            "own_counts": counts[org.pk],
+            "people_counted": counts is not None,
+            "rows": [
+                (child, *(counts[child.pk] if counts else (None, None)))
+                for child in page.object_list
+            ],
+            "own_counts": counts[org.pk] if counts else None,
             "page_obj": page,
             "admins": admins,
             "can_add_admin": org.status == Org.Status.APPROVED and len(admins) < MAX_ADMINS,
@@ -86,9 +92,10 @@ class OrgDetailView(OrgAdminRequiredMixin, View):
 
     def export(self, org: Org, children):
         children = list(children)
+        counter = people_counter()
         counts: dict[int, tuple[int, int]] = {}
-        for start in range(0, len(children), EXPORT_CHUNK):
-            counts.update(person_counts(org, children[start : start + EXPORT_CHUNK]))
+        for start in range(0, len(children) if counter else 0, EXPORT_CHUNK):
+            counts.update(counter(org, children[start : start + EXPORT_CHUNK]))
         rows = [
             (
                 child.name,
@@ -96,7 +103,7 @@ class OrgDetailView(OrgAdminRequiredMixin, View):
                 child.credit_code or "",
                 child.region.full_name,
                 child.get_status_display(),
-                *counts[child.pk],
+                *counts.get(child.pk, ()),
             )
             for child in children
         ]
@@ -111,8 +118,7 @@ class OrgDetailView(OrgAdminRequiredMixin, View):
                 "统一社会信用代码",
                 "所在地区",
                 "状态",
-                "已通过人员",
-                "待审核人员",
+                *(["已通过人员", "待审核人员"] if counter else []),
             ],
             rows,
         )

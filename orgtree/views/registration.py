@@ -9,6 +9,7 @@ from django.utils.http import urlencode
 from django.views import View
 from django.views.generic import ListView
 
+from portal.forms import form_errors_add
 from portal.http import client_ip
 from portal.ratelimit import rate_limit_hit
 
@@ -23,7 +24,6 @@ from ..mixins import OrgAdminRequiredMixin
 from ..models import Org, OrgAdmin
 from ..selectors import orgs_visible_to, pending_orgs_for, registrations_decided_for
 from ..services import org_approve, org_register, org_reject
-from .common import errors_to_forms
 
 SESSION_KEY = "orgtree_registered_org"
 # Each registration hashes a password with argon2: bound what one address can make us compute.
@@ -77,10 +77,8 @@ class OrgRegisterView(View):
                 )
             except ValidationError as exc:
                 # Org fields first: "name" and "address" of an Org are checked before its admin's.
-                routes = {field: (admin_form, field) for field in admin_form.fields}
-                routes["password"] = (admin_form, "password1")
-                routes.update({field: (org_form, field) for field in org_form.fields})
-                errors_to_forms(exc, routes, org_form)
+                route = {"password": (admin_form, "password1")}
+                form_errors_add(org_form, exc, others=[admin_form], route=route)
             else:
                 request.session[SESSION_KEY] = org.pk
                 return redirect("orgtree:register-done")
@@ -187,7 +185,7 @@ class OrgRegistrationRejectView(OrgAdminRequiredMixin, View):
                 org_reject(actor=request.user, org_id=org.pk, reason=form.cleaned_data["reason"])
             except ValidationError as exc:
                 if hasattr(exc, "error_dict"):
-                    errors_to_forms(exc, {}, form)
+                    form_errors_add(form, exc)
                     return render(request, self.template_name, {"org": org, "form": form})
                 messages.error(request, " ".join(exc.messages))
             else:

@@ -279,6 +279,10 @@ CERT_BATCH_MAX = int(os.environ.get("CERT_BATCH_MAX", "2000"))
 # CERT_QUERY_INLINE_MAX are answered in the request, more run as a job with a progress page.
 CERT_QUERY_MAX = int(os.environ.get("CERT_QUERY_MAX", "10000"))
 CERT_QUERY_INLINE_MAX = int(os.environ.get("CERT_QUERY_INLINE_MAX", "500"))
+# A review batch (批量审核) of up to this many rows runs in the request, more run as a job. Like
+# CERT_QUERY_INLINE_MAX, it is named by its job kind (register_job_kind's ``inline_max``) and
+# read only through portal.jobs.job_runs_inline.
+REVIEW_BATCH_INLINE_MAX = int(os.environ.get("REVIEW_BATCH_INLINE_MAX", "500"))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 
 LOGGING = {

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from accounts.ids import with_check_character
+from portal.ids import with_check_character
 
 PASSWORD = "Henan@2026x"
 REGISTER_URL = reverse("accounts:register")

@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth import base_user
 from django.urls import reverse
 
-from accounts.ids import mask_id_number
 from accounts.models import Person, User
+from portal.ids import mask_id_number
 from portal.models import AuditLog, Notification
 from tests.accounts.conftest import (
     PASSWORD,

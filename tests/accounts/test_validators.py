@@ -1,9 +1,9 @@
 import pytest
-from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from accounts.validators import ComplexityValidator
+from portal.settings import base as base_settings
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 
@@ -65,10 +65,12 @@ def test_settings_validators_refuse_a_password_like_the_username():
 
 
 def test_argon2_is_the_preferred_hasher():
-    assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    # The settings module itself: the tests run with a fast hasher first (tests/conftest.py).
+    assert base_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("production_hashers")
 def test_new_password_is_hashed_with_argon2():
     user = UserFactory()
     assert user.password.startswith("argon2")  # the factory's cached hash too

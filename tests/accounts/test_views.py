@@ -197,6 +197,7 @@ def test_password_change_refuses_a_wrong_old_password(client, user):
     assert user.check_password(DEFAULT_PASSWORD)
 
 
+@pytest.mark.usefixtures("production_hashers")
 def test_password_change_with_a_good_password(client, user):
     client.force_login(user)
     response = _change_password(client, "Henan@2026x")

@@ -13,8 +13,8 @@ PASSWORD = "Henan@2026x"
 
 @pytest.fixture
 def admin_and_people(db):
-    from tests.conftest import Tree
     from tests.factories import make_person
+    from tests.shared_tree import Tree
 
     tree = Tree()
     admin = tree.admins["hospital1"]

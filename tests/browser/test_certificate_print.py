@@ -17,8 +17,8 @@ CERT_NO = "4104000000001"
 @pytest.fixture
 def professional(db, settings, tmp_path):
     from tests.certificates.support import approved_seal, filed_years
-    from tests.conftest import Tree
     from tests.factories import make_person
+    from tests.shared_tree import Tree
 
     settings.MEDIA_ROOT = tmp_path
     tree = Tree()

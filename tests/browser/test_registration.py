@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from accounts.ids import with_check_character
+from portal.ids import with_check_character
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

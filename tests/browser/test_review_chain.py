@@ -6,7 +6,8 @@ import re
 import pytest
 from django.core.management import call_command
 
-from accounts.demo import DEMO_DECLARATION_TITLE, DEMO_PASSWORD
+from accounts.demo import DEMO_PASSWORD
+from credits.demo import DEMO_DECLARATION_TITLE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

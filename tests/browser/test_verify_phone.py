@@ -5,7 +5,7 @@ without a login, fits the screen and says the certificate is genuine and valid; 
 import pytest
 from django.core.management import call_command
 
-from accounts.ids import mask_id_number
+from portal.ids import mask_id_number
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

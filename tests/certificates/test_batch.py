@@ -11,12 +11,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from pypdf import PdfReader
 
-from accounts.ids import with_check_character
 from accounts.models import Person
 from certificates.models import CertificateIssue
 from certificates.services import batch as batch_services
 from certificates.services import batch_print_resolve, batch_print_start, certificate_request
 from certificates.services.issues import NO_SEAL, issue_render
+from portal.ids import with_check_character
 from portal.models import AuditLog, Job
 from portal.services import job_retry
 from portal.tasks import run_job

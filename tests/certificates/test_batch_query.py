@@ -15,7 +15,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from accounts.ids import with_check_character
 from certificates.batch_query import (
     CERT_NO,
     ID,
@@ -34,6 +33,7 @@ from certificates.services.batch_query import (
 )
 from credits.models import PersonYear
 from orgtree.selectors import scope_paths
+from portal.ids import with_check_character
 from portal.models import AuditLog, Job
 from portal.tasks import run_job
 from tests.certificates.support import filed_years

@@ -9,7 +9,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook
 
-from accounts.ids import with_check_character
 from certificates.batch_query import (
     CERT_NO,
     DUPLICATE,
@@ -22,6 +21,7 @@ from certificates.batch_query import (
     items_from_text,
     items_from_upload,
 )
+from portal.ids import with_check_character
 from tests.credits.views_support import image_bytes
 
 

@@ -209,6 +209,7 @@ def test_a_failed_batch_is_resumed_from_its_page(
     client.force_login(admin)
     page = client.get(reverse("certificates:batch-job", args=[job.pk]))
     assert "从中断处继续" in page.content.decode()
+    assert ">重试</button>" in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("certificates:batch-job-retry", args=[job.pk]))
     assert response.url == reverse("job-detail", args=[job.pk])
@@ -218,3 +219,18 @@ def test_a_failed_batch_is_resumed_from_its_page(
     assert page.context["skipped_list"][0]["name"] == people[2].user.name
     again = client.post(reverse("certificates:batch-job-retry", args=[job.pk]))
     assert again.url == reverse("certificates:batch-job", args=[job.pk])  # nothing to resume
+
+
+def test_the_batch_page_follows_an_unfinished_job(client, tree, people):
+    admin = tree.admins["pds"]
+    job = batch_print_start(
+        actor=admin, first_year=2020, last_year=2020, person_ids=[p.pk for p in people]
+    )
+    client.force_login(admin)
+    page = client.get(reverse("certificates:batch-job", args=[job.pk])).content.decode()
+    assert f'data-progress-url="{reverse("job-progress", args=[job.pk])}"' in page
+    assert "js/progress.js" in page and '<progress max="100" value="0"' in page
+    run_job(str(job.pk))
+    page = client.get(reverse("certificates:batch-job", args=[job.pk])).content.decode()
+    assert "data-progress-url" not in page and "js/progress.js" not in page
+    assert ">重试</button>" not in page

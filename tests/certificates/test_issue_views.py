@@ -90,7 +90,7 @@ def test_one_year_is_printed_previewed_and_downloaded(
     assert reverse("certificates:issue-preview", args=[issue.pk]) in page
     assert reverse("certificates:issue-pdf", args=[issue.pk]) in page
     assert issue.code in page and issue.sha256 in page
-    assert "certificate_progress.js" not in page
+    assert "js/progress.js" not in page
 
     preview = client.get(reverse("certificates:issue-preview", args=[issue.pk]))
     assert preview["Content-Type"] == "image/png"
@@ -214,8 +214,8 @@ def test_a_pending_issue_polls_its_status_until_ready(client, person, seal):
     client.force_login(person.user)
     page = client.get(detail_url(issue)).content.decode()
     status_url = reverse("certificates:issue-status", args=[issue.pk])
-    assert f'data-status-url="{status_url}"' in page
-    assert "js/certificate_progress.js" in page and "刷新" in page
+    assert f'data-progress-url="{status_url}"' in page
+    assert "js/progress.js" in page and "刷新" in page
     assert client.get(reverse("certificates:issue-pdf", args=[issue.pk])).status_code == 404
     assert client.get(status_url).json() == {
         "render_status": "pending",

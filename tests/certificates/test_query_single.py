@@ -11,10 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from accounts.ids import check_character, mask_id_number
 from certificates.models import CertificateIssue
 from certificates.services import certificate_request
 from credits.models import PersonYear, ReviewStatus
+from portal.ids import check_character, mask_id_number
 from portal.models import AuditLog
 from tests.certificates.support import approved_seal, filed_years
 from tests.credits.views_support import declaration

@@ -11,10 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.ids import mask_id_number
 from certificates.models import VerificationLog
 from certificates.services import certificate_request, issue_revoke
 from credits.signals import person_years_changed
+from portal.ids import mask_id_number
 from tests.certificates.support import approved_seal, filed_years
 from tests.factories import make_person
 

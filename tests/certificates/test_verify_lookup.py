@@ -10,10 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.ids import mask_id_number, with_check_character
 from certificates.models import VerificationLog
 from certificates.services import certificate_request, issue_revoke
 from portal.context_processors import site_name
+from portal.ids import mask_id_number, with_check_character
 from tests.certificates.support import approved_seal, filed_years
 from tests.factories import make_person
 

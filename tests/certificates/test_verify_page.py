@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from accounts.ids import mask_id_number
 from certificates.models import CertificateIssue, VerificationLog
 from certificates.services import (
     certificate_request,
@@ -24,6 +23,7 @@ from certificates.services import (
 )
 from credits.signals import person_years_changed
 from portal.context_processors import site_name
+from portal.ids import mask_id_number
 from tests.certificates import pdf_support
 from tests.certificates.support import approved_seal, filed_years
 from tests.factories import make_person

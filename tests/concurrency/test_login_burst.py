@@ -20,7 +20,7 @@ from portal.models import AuditLog
 from tests.concurrency.test_postgres_races import run_in_threads
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.serial, pytest.mark.django_db(transaction=True)]
 WRONG = "Wrong@2026pass"
 
 

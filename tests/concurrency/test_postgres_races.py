@@ -17,7 +17,7 @@ from orgtree.services import org_approve, org_register, org_reject
 from portal.models import AuditLog
 from tests.factories import credit_code, make_person
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.serial, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from portal.models import AuditLog, Notification
 from tests.accounts.conftest import PASSWORD, new_id
 from tests.concurrency.test_postgres_races import run_in_threads
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.serial, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,7 @@ from tests.concurrency.test_postgres_races import run_in_threads
 from tests.credits.views_support import THIS_YEAR
 from tests.factories import make_admin, make_person
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.serial, pytest.mark.django_db(transaction=True)]
 S = ReviewStatus
 
 

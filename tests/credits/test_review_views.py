@@ -279,6 +279,25 @@ def test_a_large_batch_runs_as_a_job(client, tree, person, django_capture_on_com
     assert ReviewEvent.objects.count() == 600
 
 
+def test_the_inline_limit_is_the_setting(
+    client, tree, person, settings, django_capture_on_commit_callbacks
+):
+    records = [declaration(person, status=S.SUBMITTED) for _ in range(3)]
+    data = {"ids": [r.pk for r in records], "action": "approve"}
+    client.force_login(tree.admins["hospital1"])
+    settings.REVIEW_BATCH_INLINE_MAX = 3
+    assert not client.post(batch_url(), data).context["in_background"]
+    settings.REVIEW_BATCH_INLINE_MAX = 2
+    assert client.post(batch_url(), data).context["in_background"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(batch_url(), {**data, "confirmed": "1"})
+    job = Job.objects.get(kind="credits.review_batch")
+    assert response["Location"] == reverse("job-detail", args=[job.pk])
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and job.result["moved"] == 3
+    assert Declaration.objects.filter(status=S.UNIT_APPROVED).count() == 3
+
+
 def test_home_page_shows_the_queue_counts(client, tree, person, submitted):
     exemption(person, status=S.SUBMITTED)
     client.force_login(tree.admins["hospital1"])

@@ -4,8 +4,9 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from accounts.selectors import person_counts
 from orgtree.models import Org, OrgAdmin
-from orgtree.selectors import directory_nodes, person_counts
+from orgtree.selectors import directory_nodes
 from portal.models import AuditLog
 from tests.factories import make_admin, make_org, make_person
 from tests.orgtree.helpers import queries_for
@@ -106,6 +107,22 @@ def test_org_detail_shows_info_children_counts_admins_and_links(client, tree):
     assert reverse("orgtree:admin-add", args=[tree.health.pk]) in content
     assert reverse("orgtree:filing", args=[tree.health.pk]) in content
     assert f"{reverse('orgtree:audit')}?org={tree.health.pk}" in content
+
+
+def test_org_detail_and_export_show_no_counts_without_a_people_counter(client, tree, monkeypatch):
+    """orgtree counts no people itself: with no counter registered, the columns are left out."""
+    monkeypatch.setattr("orgtree.people._COUNTER", [])
+    people(tree)
+    client.force_login(tree.admins["pds"])
+    response = client.get(detail_url(tree.health))
+    assert not response.context["people_counted"]
+    content = response.content.decode()
+    assert 'data-testid="own-counts"' not in content and "已通过人员" not in content
+    assert "平顶山市第一人民医院" in content
+    response = client.get(detail_url(tree.health), {"export": "xlsx"})
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
+    assert rows[0] == ("机构名称", "类型", "统一社会信用代码", "所在地区", "状态")
+    assert len(rows) == 3
 
 
 def test_org_detail_for_ones_own_org_has_no_parent_link(client, tree):

@@ -3,11 +3,11 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.ids import with_check_character
 from accounts.models import User
 from orgtree.codes import credit_code_check_character
 from orgtree.models import Org, OrgAdmin
 from orgtree.services import org_register
+from portal.ids import with_check_character
 from portal.models import AuditLog
 from tests.factories import UserFactory, make_org, make_person
 from tests.orgtree.helpers import REGISTER_PASSWORD, register_url, registration_data

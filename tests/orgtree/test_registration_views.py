@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from orgtree.models import Org, OrgAdmin
-from orgtree.selectors import admin_orgs, scope_paths
+from orgtree.roles import admin_orgs
+from orgtree.selectors import scope_paths
 from orgtree.services import org_reject, org_withdraw
 from portal.models import AuditLog
 from tests.factories import credit_code, make_org

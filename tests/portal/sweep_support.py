@@ -34,7 +34,6 @@ from orgtree.models import OrgAdmin
 from portal.models import Notification
 from portal.services import job_create
 from tests.certificates.support import approved_seal, filed_years
-from tests.conftest import Tree
 from tests.credits.views_support import (
     PDF,
     declaration,
@@ -45,6 +44,7 @@ from tests.credits.views_support import (
     upload,
 )
 from tests.factories import make_org, make_person
+from tests.shared_tree import Tree
 
 SCRIPT = "<script>alert(1)</script>"
 HOSTILE = [

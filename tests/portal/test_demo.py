@@ -3,22 +3,28 @@ import io
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 
 from accounts.demo import DEMO_PASSWORD, ORGS
-from accounts.ids import is_valid_id_number
 from accounts.models import Person, User
 from orgtree.models import Org, OrgAdmin
 from orgtree.selectors import scope_paths
+from portal.ids import is_valid_id_number
 from portal.models import AuditLog
+from portal.settings.base import PASSWORD_HASHERS
+from tests.shared_tree import SHARED_TREE
 
 
 @pytest.fixture(scope="module")
 def demo_db(django_db_setup, django_db_blocker):
-    """The demo data, loaded once for this module (argon2 makes each load take seconds)."""
+    """The demo data, loaded once for this module (argon2 makes each load take seconds), into
+    the empty database it expects, with the production hasher the tests below check."""
     with django_db_blocker.unblock():
+        SHARED_TREE.arrange(wanted=False)
         out = io.StringIO()
-        call_command("load_demo", stdout=out)
+        with override_settings(PASSWORD_HASHERS=PASSWORD_HASHERS):
+            call_command("load_demo", stdout=out)
         yield out.getvalue()
         call_command("flush", "--noinput", verbosity=0)
 

@@ -30,6 +30,7 @@ from tests.portal.sweep_support import (
     routes,
     world_build,
 )
+from tests.shared_tree import SHARED_TREE
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +38,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     """The objects, built once in a transaction that is rolled back when the module ends (the
     test runs in a savepoint of it), their files in a directory of their own."""
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("m")):
+        SHARED_TREE.arrange(wanted=False)  # the world builds a tree of its own
         atomic = transaction.atomic()
         atomic.__enter__()
         try:

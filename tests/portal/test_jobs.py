@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-import portal.job_kinds
+import tests.job_kinds
 from portal.jobs import JOB_KINDS, JobKind, job_kind_label, register_job_kind
 from portal.models import AuditLog, Job
 from portal.services import (
@@ -193,7 +193,7 @@ def test_a_runner_taken_over_mid_job_stops_without_failing_it(user, monkeypatch)
     """run_job's handler is overtaken between two progress writes: it stops quietly, and the
     job is the new runner's, neither failed nor finished by the old one."""
     job = Job.objects.create(kind="system.count", actor=user, params={"n": 100})
-    real = portal.job_kinds.job_progress
+    real = tests.job_kinds.job_progress
 
     def progress(*, job, done, **kwargs):
         if done == 50:  # meanwhile the sweep judged the job stale and a new runner claimed it
@@ -201,7 +201,7 @@ def test_a_runner_taken_over_mid_job_stops_without_failing_it(user, monkeypatch)
             job_start(job_id=str(job.pk))
         return real(job=job, done=done, **kwargs)
 
-    monkeypatch.setattr(portal.job_kinds, "job_progress", progress)
+    monkeypatch.setattr(tests.job_kinds, "job_progress", progress)
     run_job(str(job.pk))
     job.refresh_from_db()
     assert (job.status, job.attempts, job.done) == (Job.Status.RUNNING, 2, 49)

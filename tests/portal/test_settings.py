@@ -110,6 +110,14 @@ def test_production_settings_harden_the_deployment():
     assert result.stdout.strip() == "False ['portal.example.gov.cn'] False True True True True"
 
 
+def test_production_hashes_passwords_with_argon2():
+    """Read in a process of its own: this one runs with the tests' fast hasher first."""
+    code = "from django.conf import settings as s; print(s.PASSWORD_HASHERS[0])"
+    result = run_python(["-c", code], DJANGO_SECRET_KEY=secrets.token_urlsafe(48))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
 def test_production_responses_carry_the_security_headers():
     """HSTS, frame-ancestors, the referrer and permissions policies, as a browser gets them
     through the TLS-terminating proxy."""

@@ -12,12 +12,11 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from accounts.ids import mask_id_number, with_check_character
-
-from .fonts import COMMON_FAMILY, FULL_FAMILY
-from .rendering import SVG, font_choice, render_pdf, render_preview
-from .seal_art import seal_svg
-from .services.issues import CODE_ALPHABET, CODE_LENGTH, verify_url
+from certificates.fonts import COMMON_FAMILY, FULL_FAMILY
+from certificates.rendering import SVG, font_choice, render_pdf, render_preview
+from certificates.seal_art import seal_svg
+from certificates.services.issues import CODE_ALPHABET, CODE_LENGTH, verify_url
+from portal.ids import mask_id_number, with_check_character
 
 MAX_MEDIAN_MS = 200
 MAX_PDF_KB = 300

@@ -1,9 +1,9 @@
-"""The portal's URLs plus a bare view, for the HTTP benchmarks only (settings.bench)."""
+"""The portal's URLs plus a bare view, for the HTTP benchmarks only (``bench.settings``)."""
 
 from django.http import HttpResponse
 from django.urls import path
 
-from .urls import urlpatterns as portal_urlpatterns
+from portal.urls import urlpatterns as portal_urlpatterns
 
 BARE_PATH = "/bench/bare"
 

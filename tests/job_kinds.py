@@ -1,10 +1,11 @@
-"""Job kinds that belong to the portal itself."""
+"""The job kinds of the tests, registered by the tests (tests/portal/conftest.py) and by the
+real Celery worker that runs them (tests/worker.py), never by the portal itself."""
 
 import time
 
-from .jobs import register_job_kind
-from .models import Job
-from .services import job_finish, job_progress
+from portal.jobs import register_job_kind
+from portal.models import Job
+from portal.services import job_finish, job_progress
 
 
 @register_job_kind("system.count", label="计数自检")

@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
+from bench import http as bench_http
 from certificates.models import CertificateIssue, VerificationLog
 from certificates.services.verification import verification_logs_flush
-from portal import bench_http
 
 # DESIGN.md's budget: the verification page serves at least half as many requests a second as
 # a bare Django view served the same way.

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.ids import (
+from portal.ids import (
     birth_date_of,
     check_character,
     gender_of,

@@ -2,7 +2,7 @@
 core) in front of the portal, loaded by client processes over HTTP on this machine.
 
 A page's throughput is compared with a bare Django view behind the same middleware and server
-(``portal.bench_urls``), so the figure says what the page costs beyond Django itself, whatever
+(``bench.urls``), so the figure says what the page costs beyond Django itself, whatever
 the machine. Rounds alternate between the paths so that drift in the machine's load hits both.
 """
 
@@ -21,7 +21,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connections
 
-from .bench_urls import BARE_PATH
+from .urls import BARE_PATH
 
 
 @dataclass
@@ -47,7 +47,7 @@ class Server:
     def __init__(self, *, workers: int, env: dict[str, str]):
         self.port = _free_port()
         self.workers = workers
-        self.env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.bench", **env}
+        self.env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", **env}
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> "Server":

@@ -1,4 +1,6 @@
-"""Resident ID numbers (居民身份证号, GB 11643-1999): the one place their rules live.
+"""Resident ID numbers (居民身份证号, GB 11643-1999): the one place their rules live. In portal,
+the one app every other may import, because every app reads them (orgtree, for one, refuses an
+ID number as an admin's user name and masks one in the audit log).
 
 Every form, import and API calls :func:`normalize_id_number`; birth date and gender are always
 derived from the number, never typed in.

@@ -1,0 +1,108 @@
+"""A user's admin roles, read once per request.
+
+An admin holds the ``orgtree.manage_org`` object permission (django-guardian) on the approved
+orgs they administer. Every role question (is this user an admin, an HRSS admin, the province's
+admin; which paths may they review at a step; which offices do they run) is answered from one
+query of those orgs, kept on the user object: ``request.user`` lives for one request, and a
+service given a user object keeps it for its own call. A service that grants or removes a role
+calls :func:`roles_forget` on the user object it changed.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import BigIntegerField, QuerySet
+from django.db.models.functions import Cast
+from guardian.models import UserObjectPermission
+
+from .models import Org, Region
+
+MANAGE_PERMISSION = "orgtree.manage_org"
+CACHE_ATTRIBUTE = "_roles"
+
+
+def admin_orgs(user) -> QuerySet[Org]:
+    """The approved orgs on which ``user`` holds the admin role (not their descendants), for
+    callers that need a QuerySet; role questions go through :func:`roles_of`."""
+    if not user.is_authenticated or not user.is_active:
+        return Org.objects.none()
+    # The grants are read directly rather than through guardian's get_objects_for_user: roles
+    # are only ever granted to users (never groups, never globally), and guardian's query
+    # compares CAST(org.id AS text) with the grants, which scans every org; this one looks up
+    # the user's few grants by index and then their orgs by primary key.
+    granted = (
+        UserObjectPermission.objects.filter(
+            user_id=user.pk,
+            content_type=ContentType.objects.get_for_model(Org),
+            permission__codename=MANAGE_PERMISSION.split(".")[1],
+        )
+        .annotate(org_id=Cast("object_pk", BigIntegerField()))
+        .values("org_id")
+    )
+    return Org.objects.filter(status=Org.Status.APPROVED, pk__in=granted).select_related("region")
+
+
+def outermost(paths) -> tuple[str, ...]:
+    """The paths with the ones nested under another removed, in path order."""
+    kept: list[str] = []
+    for path in sorted(paths):
+        if not any(path.startswith(outer) for outer in kept):
+            kept.append(path)
+    return tuple(kept)
+
+
+def is_province_office(org: Org) -> bool:
+    """The province's HRSS office (河南省人社厅), which approves seals and writes province rows."""
+    return org.kind == Org.Kind.HRSS and org.region.level == Region.Level.PROVINCE
+
+
+class Roles:
+    """The orgs a user administers (region loaded), highest first, and what follows from them."""
+
+    def __init__(self, orgs=()):
+        self.orgs: tuple[Org, ...] = tuple(sorted(orgs, key=lambda org: (org.level, org.pk)))
+        self.scope_paths = outermost(org.path for org in self.orgs)
+        self.hrss_offices = tuple(org for org in self.orgs if org.kind == Org.Kind.HRSS)
+        self.is_admin = bool(self.orgs)
+        self.is_hrss = bool(self.hrss_offices)
+        self.is_province = any(is_province_office(office) for office in self.hrss_offices)
+
+    def paths(self, *kinds: str) -> tuple[str, ...]:
+        """The scope paths of the user's orgs of these kinds (e.g. the offices that file)."""
+        return outermost(org.path for org in self.orgs if org.kind in kinds)
+
+
+NO_ROLES = Roles()
+
+
+def roles_of(user) -> Roles:
+    """The user's roles, from one query the first time they are asked for on this object."""
+    if not user.is_authenticated or not user.is_active:
+        # Anonymous visitors have no roles; the menu asks many times per public page.
+        return NO_ROLES
+    roles = getattr(user, CACHE_ATTRIBUTE, None)
+    if roles is None:
+        roles = Roles(admin_orgs(user))
+        setattr(user, CACHE_ATTRIBUTE, roles)
+    return roles
+
+
+def roles_forget(user) -> None:
+    """Drops the cached roles of this user object after its roles changed."""
+    if hasattr(user, CACHE_ATTRIBUTE):
+        delattr(user, CACHE_ATTRIBUTE)
+
+
+def is_admin(user) -> bool:
+    return roles_of(user).is_admin
+
+
+def hrss_offices(user) -> tuple[Org, ...]:
+    """The approved HRSS offices the user administers, the highest first."""
+    return roles_of(user).hrss_offices
+
+
+def is_hrss_admin(user) -> bool:
+    return roles_of(user).is_hrss
+
+
+def is_province_admin(user) -> bool:
+    return roles_of(user).is_province
