@@ -255,6 +255,17 @@ def test_all_matching_the_filter(client, tree, person):
     assert last_year.status == S.SUBMITTED
 
 
+def _confirmed_as_job(client, data, capture_on_commit, *, moved: int) -> Job:
+    """Confirms the batch; it runs as a job (inline here) that moves ``moved`` rows."""
+    with capture_on_commit(execute=True):
+        response = client.post(batch_url(), {**data, "confirmed": "1"})
+    job = Job.objects.get(kind="credits.review_batch")
+    assert response["Location"] == reverse("job-detail", args=[job.pk])
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and job.result["moved"] == moved
+    return job
+
+
 def test_a_large_batch_runs_as_a_job(client, tree, person, django_capture_on_commit_callbacks):
     bulk_declarations(
         [person],
@@ -268,12 +279,7 @@ def test_a_large_batch_runs_as_a_job(client, tree, person, django_capture_on_com
     data = {"select_all": "1", "filter": "kind=declaration", "action": "approve"}
     confirm = client.post(batch_url(), data)
     assert confirm.context["count"] == 600 and confirm.context["in_background"]
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(batch_url(), {**data, "confirmed": "1"})
-    job = Job.objects.get(kind="credits.review_batch")
-    assert response["Location"] == reverse("job-detail", args=[job.pk])
-    job.refresh_from_db()
-    assert job.status == Job.Status.DONE and job.result["moved"] == 600
+    job = _confirmed_as_job(client, data, django_capture_on_commit_callbacks, moved=600)
     assert job.params["action"] == "approve" and len(job.params["ids"]) == 600
     assert Declaration.objects.filter(status=S.UNIT_APPROVED).count() == 600
     assert ReviewEvent.objects.count() == 600
@@ -289,12 +295,7 @@ def test_the_inline_limit_is_the_setting(
     assert not client.post(batch_url(), data).context["in_background"]
     settings.REVIEW_BATCH_INLINE_MAX = 2
     assert client.post(batch_url(), data).context["in_background"]
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(batch_url(), {**data, "confirmed": "1"})
-    job = Job.objects.get(kind="credits.review_batch")
-    assert response["Location"] == reverse("job-detail", args=[job.pk])
-    job.refresh_from_db()
-    assert job.status == Job.Status.DONE and job.result["moved"] == 3
+    _confirmed_as_job(client, data, django_capture_on_commit_callbacks, moved=3)
     assert Declaration.objects.filter(status=S.UNIT_APPROVED).count() == 3
 
 
