@@ -1,16 +1,14 @@
-"""The professional's declarations and exemptions (drafts, transitions, trail, refusals), and the
-requirement rows service."""
+"""The professional's declarations: drafts, transitions, trail and refusals. Exemptions:
+test_exemption_services.py; the requirement rows service: test_requirement_services.py."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.utils import timezone
 
-from credits.models import Declaration, Evidence, Exemption, ReviewEvent, ReviewStatus
+from credits.models import Declaration, Evidence, ReviewEvent, ReviewStatus
 from credits.services import (
     declaration_create,
     declaration_delete,
@@ -20,33 +18,13 @@ from credits.services import (
     declaration_update,
     declaration_withdraw,
     evidence_remove,
-    exemption_create,
-    exemption_evidence_add,
-    exemption_submit,
-    exemption_update,
-    exemption_withdraw,
 )
 from portal.models import AuditLog
+from tests.credits.services_support import audit_actions, pdf
 from tests.factories import make_person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 S = ReviewStatus
-PDF = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def person(tree):
-    return make_person(tree.hospital1)
-
-
-@pytest.fixture
-def actor(person):
-    return person.user
 
 
 def data(**overrides):
@@ -64,22 +42,10 @@ def data(**overrides):
     return values
 
 
-def pdf(name="证明.pdf"):
-    return SimpleUploadedFile(name, PDF)
-
-
 def submitted(actor) -> Declaration:
     declaration = declaration_create(actor=actor, **data())
     declaration_evidence_add(actor=actor, declaration_id=declaration.pk, upload=pdf())
     return declaration_submit(actor=actor, declaration_id=declaration.pk)
-
-
-def audit_actions(target: str) -> list[str]:
-    return list(
-        AuditLog.objects.filter(target=target)
-        .order_by("created_at", "id")
-        .values_list("action", flat=True)
-    )
 
 
 def trail(declaration) -> list[tuple[str, str, str]]:
@@ -315,173 +281,3 @@ def test_evidence_remove_from_a_draft(actor):
     assert not Evidence.objects.exists()
     with pytest.raises(Http404):
         evidence_remove(actor=actor, evidence_id=evidence.pk)
-
-
-# --- Exemptions -----------------------------------------------------------------------------------
-
-
-def exemption_data(**overrides):
-    values = {"year": 2019, "reason": "maternity", "on_duty_months": 6, "description": "产假"}
-    values.update(overrides)
-    return values
-
-
-def test_an_exemption_goes_from_draft_to_review(actor, person):
-    exemption = exemption_create(actor=actor, **exemption_data())
-    assert (exemption.status, exemption.on_duty_months, exemption.person) == (S.DRAFT, 6, person)
-    with pytest.raises(ValidationError, match="请至少上传一份证明材料"):
-        exemption_submit(actor=actor, exemption_id=exemption.pk)
-    exemption_evidence_add(actor=actor, exemption_id=exemption.pk, upload=pdf("出生证明.pdf"))
-    exemption = exemption_submit(actor=actor, exemption_id=exemption.pk)
-    assert exemption.status == S.SUBMITTED
-    events = ReviewEvent.objects.filter(exemption=exemption)
-    assert list(events.values_list("action", "to_status")) == [("submit", S.SUBMITTED)]
-    with pytest.raises(ValidationError, match="不能修改"):
-        exemption_update(actor=actor, exemption_id=exemption.pk, **exemption_data())
-    exemption = exemption_withdraw(actor=actor, exemption_id=exemption.pk)
-    assert exemption.status == S.WITHDRAWN
-    assert audit_actions(f"exemption:{exemption.pk}") == [
-        "exemption.create",
-        "exemption.submit",
-        "exemption.withdraw",
-    ]
-
-
-def test_a_returned_exemption_is_updated_and_resubmitted(actor):
-    exemption = exemption_create(actor=actor, **exemption_data())
-    exemption_evidence_add(actor=actor, exemption_id=exemption.pk, upload=pdf())
-    exemption_submit(actor=actor, exemption_id=exemption.pk)
-    Exemption.objects.filter(pk=exemption.pk).update(status=S.RETURNED)
-    exemption_update(actor=actor, exemption_id=exemption.pk, **exemption_data(on_duty_months=5))
-    exemption = exemption_submit(actor=actor, exemption_id=exemption.pk)
-    assert (exemption.status, exemption.on_duty_months) == (S.SUBMITTED, 5)
-    last = ReviewEvent.objects.filter(exemption=exemption).last()
-    assert (last.action, last.from_status) == ("resubmit", S.RETURNED)
-    assert "exemption.update" in audit_actions(f"exemption:{exemption.pk}")
-
-
-@pytest.mark.parametrize(
-    ("overrides", "field", "message"),
-    [
-        ({"on_duty_months": 13}, "on_duty_months", "实际在岗月数应为 0 至 12 的整数。"),
-        ({"on_duty_months": "六"}, "on_duty_months", "实际在岗月数应为 0 至 12 的整数。"),
-        ({"reason": "holiday"}, "reason", "请选择折算情形。"),
-        ({"year": 2012}, "year", None),
-    ],
-)
-def test_invalid_exemptions_are_refused(actor, overrides, field, message):
-    with pytest.raises(ValidationError) as caught:
-        exemption_create(actor=actor, **exemption_data(**overrides))
-    assert field in caught.value.message_dict
-    if message:
-        assert caught.value.message_dict[field] == [message]
-    assert not Exemption.objects.exists()
-
-
-def test_a_second_live_exemption_for_the_same_year_is_refused(actor):
-    first = exemption_create(actor=actor, **exemption_data())
-    with pytest.raises(ValidationError) as caught:
-        exemption_create(actor=actor, **exemption_data(reason="sick_leave"))
-    assert caught.value.message_dict == {"year": ["2019 年度已有一份折算申请，请勿重复申请。"]}
-    assert Exemption.objects.count() == 1
-    # another year is fine, and so is the same year once the first is withdrawn
-    exemption_create(actor=actor, **exemption_data(year=2018))
-    exemption_evidence_add(actor=actor, exemption_id=first.pk, upload=pdf())
-    exemption_submit(actor=actor, exemption_id=first.pk)
-    exemption_withdraw(actor=actor, exemption_id=first.pk)
-    exemption_create(actor=actor, **exemption_data(reason="sick_leave"))
-    assert Exemption.objects.filter(year=2019).count() == 2
-
-
-def test_an_exemption_cannot_be_moved_onto_a_year_that_has_one(actor):
-    exemption_create(actor=actor, **exemption_data(year=2018))
-    second = exemption_create(actor=actor, **exemption_data())
-    with pytest.raises(ValidationError, match="2018 年度已有一份折算申请"):
-        exemption_update(actor=actor, exemption_id=second.pk, **exemption_data(year=2018))
-    assert Exemption.objects.get(pk=second.pk).year == 2019
-
-
-def test_someone_elses_exemption_answers_404(tree, actor):
-    exemption = exemption_create(actor=actor, **exemption_data())
-    intruder = make_person(tree.hospital1).user
-    with pytest.raises(Http404):
-        exemption_update(actor=intruder, exemption_id=exemption.pk, **exemption_data(year=2018))
-    with pytest.raises(Http404):
-        exemption_evidence_add(actor=intruder, exemption_id=exemption.pk, upload=pdf())
-    with pytest.raises(Http404):
-        exemption_submit(actor=intruder, exemption_id=exemption.pk)
-    assert Exemption.objects.get(pk=exemption.pk).year == 2019
-
-
-def test_a_person_not_approved_cannot_ask_for_an_exemption(tree):
-    person = make_person(tree.hospital1, status="pending")
-    with pytest.raises(ValidationError, match="只有已通过审核的专业技术人员"):
-        exemption_create(actor=person.user, **exemption_data())
-
-
-# --- Requirement rows -----------------------------------------------------------------------------
-
-
-def requirement_data(**overrides):
-    values = {"year_from": 2025, "year_to": None, "region": "410400", "public_min": "28"}
-    values.update(overrides)
-    return values
-
-
-def test_requirement_save_creates_and_updates_with_audit_rows(tree):
-    from credits.models import Requirement
-    from credits.services.requirements import requirement_save
-    from orgtree.models import Region
-
-    admin = tree.admins["pds"]
-    row = requirement_save(
-        actor=admin,
-        requirement=Requirement(),
-        data=requirement_data(region=Region.objects.get(pk="410402"), title_group="junior"),
-    )
-    assert (row.region_id, row.title_group, row.public_min, row.total_min) == (
-        "410402",
-        "junior",
-        28,
-        None,
-    )
-    changed = requirement_save(
-        actor=admin,
-        requirement=Requirement.objects.get(pk=row.pk),
-        data=requirement_data(region="410402", title_group="junior", total_min=Decimal("95.5")),
-    )
-    assert changed.pk == row.pk and changed.total_min == Decimal("95.5")
-    entries = AuditLog.objects.filter(target=f"requirement:{row.pk}").order_by("id")
-    assert [(e.action, e.org_path, e.actor) for e in entries] == [
-        ("requirement.create", tree.pds.path, admin),
-        ("requirement.update", tree.pds.path, admin),
-    ]
-    assert entries[1].detail["before"]["total_min"] is None
-    assert entries[1].detail["after"]["total_min"] == "95.5"
-
-
-def test_requirement_save_refuses_non_hrss_admins_and_rows_out_of_scope(tree, actor):
-    from django.core.exceptions import PermissionDenied
-
-    from credits.models import Requirement
-    from credits.services.requirements import requirement_save
-
-    for someone in (actor, tree.admins["hospital1"], tree.admins["health"]):
-        with pytest.raises(PermissionDenied):
-            requirement_save(actor=someone, requirement=Requirement(), data=requirement_data())
-    province_row = Requirement.objects.create(year_from=2030, public_min=30)
-    for city_admin in (tree.admins["pds"], tree.admins["lh"]):
-        with pytest.raises(Http404):
-            requirement_save(
-                actor=city_admin,
-                requirement=province_row,
-                data=requirement_data(region="410400"),
-            )
-    with pytest.raises(ValidationError) as caught:
-        requirement_save(
-            actor=tree.admins["lh"], requirement=Requirement(), data=requirement_data()
-        )
-    assert caught.value.message_dict == {"region": ["只能设置本地区及所辖地区的学时要求。"]}
-    province_row.refresh_from_db()
-    assert (province_row.region_id, Requirement.objects.count()) == (None, 1)
-    assert not AuditLog.objects.filter(action__startswith="requirement.").exists()
