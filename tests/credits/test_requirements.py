@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from credits.models import Declaration, Exemption, Requirement, ReviewStatus
+from credits.models import Exemption, Requirement, ReviewStatus
 from credits.reference import requirements_load
 from credits.requirements import (
     RequiredHours,
@@ -13,7 +13,7 @@ from credits.requirements import (
     requirement_resolve,
     requirements_applicable,
 )
-from credits.rules import CATEGORIES, compute
+from tests.credits.views_support import declaration
 from tests.factories import make_org, make_person, region
 
 pytestmark = pytest.mark.django_db
@@ -33,21 +33,7 @@ def rows(tree):
 
 
 def declare(person, category, params, *, year, status=S.FILED, approved=None):
-    computation = compute(category, params)
-    return Declaration.objects.create(
-        person=person,
-        unit=person.unit,
-        org_path=person.org_path,
-        year=year,
-        status=status,
-        subject=CATEGORIES[category].subject,
-        category=category,
-        params=params,
-        title=f"{CATEGORIES[category].label}（测试）",
-        claimed_hours=computation.hours,
-        basis=computation.basis,
-        approved_hours=approved,
-    )
+    return declaration(person, category, params, year=year, status=status, approved_hours=approved)
 
 
 def exempt(person, *, year, months, status=S.FILED):

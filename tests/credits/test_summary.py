@@ -4,8 +4,8 @@ import pytest
 
 from credits.models import Declaration, Exemption, PersonYear, ReviewStatus
 from credits.reference import requirements_load
-from credits.rules import CATEGORIES, compute
 from credits.services import person_year_refresh
+from tests.credits.views_support import declaration
 from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -19,20 +19,7 @@ def person(tree):
 
 
 def declare(person, category, params, *, year=2019, status=S.FILED):
-    computation = compute(category, params)
-    return Declaration.objects.create(
-        person=person,
-        unit=person.unit,
-        org_path=person.org_path,
-        year=year,
-        status=status,
-        subject=CATEGORIES[category].subject,
-        category=category,
-        params=params,
-        title="测试项目",
-        claimed_hours=computation.hours,
-        basis=computation.basis,
-    )
+    return declaration(person, category, params, year=year, status=status)
 
 
 def test_refresh_creates_the_row_from_filed_declarations(person):
