@@ -7,6 +7,7 @@ from django.utils.choices import BaseChoiceIterator
 from orgtree.models import Org
 from orgtree.selectors import orgs_visible_to
 from portal.forms import DateField
+from portal.widgets import QuickSelect
 
 from .forms import category_choices, date_input, year_choices
 from .models import Declaration, ReviewStatus
@@ -29,33 +30,50 @@ class QueueFilterForm(forms.Form):
         help_text="身份证号和证书管理号须完整；姓名按开头匹配。",
     )
     year = forms.TypedChoiceField(
-        label="年度", coerce=int, required=False, choices=lambda: [("", "全部"), *year_choices()]
+        label="年度",
+        coerce=int,
+        required=False,
+        widget=QuickSelect,
+        choices=lambda: [("", "全部"), *year_choices()],
     )
-    status = forms.ChoiceField(label="状态", required=False)
+    status = forms.ChoiceField(label="状态", required=False, widget=QuickSelect)
     subject = forms.ChoiceField(
-        label="科目", required=False, choices=[("", "全部"), *Subject.choices]
+        label="科目", required=False, widget=QuickSelect, choices=[("", "全部"), *Subject.choices]
     )
-    category = forms.ChoiceField(label="类别", required=False)
+    category = forms.ChoiceField(label="类别", required=False, widget=QuickSelect)
     source = forms.ChoiceField(
-        label="来源", required=False, choices=[("", "全部"), *Declaration.Source.choices]
+        label="来源",
+        required=False,
+        widget=QuickSelect,
+        choices=[("", "全部"), *Declaration.Source.choices],
     )
     department = forms.ModelChoiceField(
-        label="主管部门", required=False, queryset=Org.objects.none(), empty_label="全部"
+        label="主管部门",
+        required=False,
+        queryset=Org.objects.none(),
+        empty_label="全部",
+        widget=QuickSelect,
     )
     unit = forms.ModelChoiceField(
-        label="单位", required=False, queryset=Org.objects.none(), empty_label="全部"
+        label="单位",
+        required=False,
+        queryset=Org.objects.none(),
+        empty_label="全部",
+        widget=QuickSelect,
     )
     submitted_from = DateField(label="提交日期自", required=False, widget=date_input())
     submitted_to = DateField(label="至", required=False, widget=date_input())
     sort = forms.ChoiceField(
         label="排序",
         required=False,
+        widget=QuickSelect,
         choices=[("", "提交时间从早到晚"), ("desc", "提交时间从晚到早")],
     )
     size = forms.TypedChoiceField(
         label="每页",
         coerce=int,
         required=False,
+        widget=QuickSelect,
         empty_value=DEFAULT_PAGE_SIZE,
         choices=[(size, f"{size} 条") for size in PAGE_SIZES],
         initial=DEFAULT_PAGE_SIZE,

@@ -100,6 +100,8 @@ class Org(MPTTModel):
         indexes = [
             models.Index(fields=["status", "created_at"], name="org_status_created"),
             models.Index(fields=["kind", "region", "status"], name="org_kind_region_status"),
+            # The filter bars' org lists: a scope's units or departments by name.
+            models.Index(fields=["kind", "status", "name"], name="org_kind_status_name"),
         ]
 
     def __str__(self) -> str:

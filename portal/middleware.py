@@ -1,4 +1,5 @@
 import re
+import time
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
@@ -94,3 +95,25 @@ class ControlCharacterMiddleware:
             return False
         # Uploaded files' names need no look: Django keeps only their printable characters.
         return _has_control(request.POST)
+
+
+class SessionRefreshMiddleware:
+    """The idle timeout without a database write per request: a session in use is saved again
+    (pushing its expiry and its cookie SESSION_COOKIE_AGE ahead) once SESSION_REFRESH_SECONDS
+    have passed since its last save, so a user idle for the whole age is logged out within
+    that margin of it."""
+
+    KEY = "_refreshed"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty() or not session.session_key:
+            return response
+        now = int(time.time())
+        if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+            session[self.KEY] = now
+        return response

@@ -9,6 +9,7 @@ from orgtree.mixins import OrgAdminRequiredMixin
 from orgtree.selectors import audit_path, orgs_visible_to
 from portal.exports import xlsx_response
 from portal.http import client_ip
+from portal.pagination import BoundedPaginator
 from portal.services import audit_record
 
 from ..exports import people_workbook
@@ -24,6 +25,7 @@ class PersonListView(OrgAdminRequiredMixin, ListView):
     template_name = "accounts/person_list.html"
     context_object_name = "persons"
     paginate_by = 50
+    paginator_class = BoundedPaginator
 
     def get(self, request, *args, **kwargs):
         self.filter_form = PersonFilterForm(request.GET or None)
@@ -46,9 +48,9 @@ class PersonListView(OrgAdminRequiredMixin, ListView):
             persons = persons.filter(status=self.filters["status"])
         if self.filters.get("title_level"):
             persons = persons.filter(title_level=self.filters["title_level"])
-        return persons.select_related("user", "unit").order_by(
-            "unit__name", "unit_id", "user__name", "pk"
-        )
+        # Newest registrations first: an order the primary key serves at any scope (sorting by
+        # unit and name meant reading and sorting a whole city's people for each page).
+        return persons.select_related("user", "unit").order_by("-pk")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(filter_form=self.filter_form, org=self.org, **kwargs)

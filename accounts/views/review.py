@@ -14,6 +14,7 @@ from orgtree.mixins import OrgAdminRequiredMixin
 from orgtree.models import Org
 from portal.forms import form_errors_add
 from portal.http import redirect_next
+from portal.pagination import BoundedPaginator
 
 from ..forms import ReasonForm, RegistrationFilterForm, batch_ids
 from ..models import Person
@@ -36,6 +37,7 @@ class PersonRegistrationListView(OrgAdminRequiredMixin, ListView):
     template_name = "accounts/person_registration_list.html"
     context_object_name = "persons"
     paginate_by = 20
+    paginator_class = BoundedPaginator
 
     def get_queryset(self):
         pending = registrations_pending_for(self.request.user)

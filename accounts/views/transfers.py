@@ -9,6 +9,7 @@ from django.views.generic import ListView
 from orgtree.mixins import OrgAdminRequiredMixin
 from portal.forms import form_errors_add
 from portal.http import redirect_next
+from portal.pagination import BoundedPaginator
 
 from ..forms import ReasonForm
 from ..models import PersonTransfer
@@ -20,6 +21,7 @@ class PersonTransferListView(OrgAdminRequiredMixin, ListView):
     template_name = "accounts/person_transfer_list.html"
     context_object_name = "transfers"
     paginate_by = 20
+    paginator_class = BoundedPaginator
 
     def get_queryset(self):
         return (

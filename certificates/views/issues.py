@@ -23,6 +23,7 @@ from orgtree.selectors import audit_path
 from portal.exports import xlsx_bytes, xlsx_response
 from portal.forms import form_errors_add
 from portal.http import client_ip
+from portal.pagination import BoundedPaginator
 from portal.services import audit_record
 
 from ..forms_issues import (
@@ -327,6 +328,7 @@ class IssueListView(OrgAdminRequiredMixin, ListView):
     template_name = "certificates/issue_list.html"
     context_object_name = "issues"
     paginate_by = LIST_PER_PAGE
+    paginator_class = BoundedPaginator
 
     def get(self, request, *args, **kwargs):
         self.filter_form = IssueFilterForm(request.GET or None)

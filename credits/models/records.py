@@ -28,6 +28,29 @@ IN_REVIEW = (ReviewStatus.SUBMITTED, ReviewStatus.UNIT_APPROVED, ReviewStatus.DE
 EDITABLE = (ReviewStatus.DRAFT, ReviewStatus.RETURNED)
 
 
+def waiting_index(name: str) -> models.Index:
+    """The review queues' index: the rows waiting at a review step (a few percent of the table),
+    by status and unit path, carrying what a queue filters and sorts on, so that a narrow scope
+    (a unit, a department, a county) and the bounded counts read this index alone."""
+    return models.Index(
+        fields=["status", "org_path"],
+        name=name,
+        opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+        include=["has_department", "year", "submitted_at", "id"],
+        condition=models.Q(status__in=IN_REVIEW),
+    )
+
+
+def untimed_index(name: str) -> models.Index:
+    """Waiting rows without a submission time (none in practice): the queues read them apart
+    from the timed ones (NULLs sort first), and this index makes that read a lookup."""
+    return models.Index(
+        fields=["status", "id"],
+        name=name,
+        condition=models.Q(status__in=IN_REVIEW, submitted_at__isnull=True),
+    )
+
+
 class Reviewable(models.Model):
     """What a declaration and an exemption share: whose, where in the tree, and review state."""
 
@@ -96,6 +119,8 @@ class Declaration(Reviewable):
         indexes = [
             models.Index(fields=["status", "submitted_at", "id"], name="decl_status_submitted"),
             models.Index(fields=["person", "year", "status"], name="decl_person_year"),
+            waiting_index("decl_waiting_path"),
+            untimed_index("decl_waiting_untimed"),
         ]
 
     def __str__(self) -> str:
@@ -126,6 +151,8 @@ class Exemption(Reviewable):
         indexes = [
             models.Index(fields=["status", "submitted_at", "id"], name="exempt_status_submitted"),
             models.Index(fields=["person", "year", "status"], name="exempt_person_year"),
+            waiting_index("exempt_waiting_path"),
+            untimed_index("exempt_waiting_untimed"),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ from django.views.generic import ListView
 from portal.exports import xlsx_bytes, xlsx_response
 from portal.http import client_ip
 from portal.ids import mask_id_number
+from portal.pagination import BoundedPaginator
 
 from ..forms import AUDIT_ACTION_LABELS, AuditFilterForm
 from ..mixins import OrgAdminRequiredMixin
@@ -30,6 +31,7 @@ class AuditLogListView(OrgAdminRequiredMixin, ListView):
     template_name = "orgtree/audit_log_list.html"
     context_object_name = "entries"
     paginate_by = 50
+    paginator_class = BoundedPaginator
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":

@@ -11,6 +11,7 @@ from django.views.generic import ListView
 
 from portal.forms import form_errors_add
 from portal.http import client_ip
+from portal.pagination import BoundedPaginator
 from portal.ratelimit import rate_limit_hit
 
 from ..forms import (
@@ -124,6 +125,7 @@ class OrgRegistrationListView(OrgAdminRequiredMixin, ListView):
     template_name = "orgtree/org_registration_list.html"
     context_object_name = "registrations"
     paginate_by = 20
+    paginator_class = BoundedPaginator
 
     def get_queryset(self):
         self.search = OrgRegistrationSearchForm(self.request.GET)

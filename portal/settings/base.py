@@ -80,6 +80,7 @@ MIDDLEWARE = [
     # Before the session and every view: control characters never get further.
     "portal.middleware.ControlCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "portal.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -124,6 +125,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Behind PgBouncer in transaction pooling (docker-compose.yml) consecutive transactions of
+    # one connection may run on different server connections, where a server-side cursor that
+    # .iterator() left open outside a transaction does not exist: Django then fetches whole
+    # results instead (an export holds its rows in memory, up to its row limit).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
+        "DATABASE_DISABLE_SERVER_SIDE_CURSORS", False
+    )
 if os.environ.get("DATABASE_TEST_NAME"):
     # Lets CI point a separately started Celery worker at the database the tests create.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["DATABASE_TEST_NAME"]}
@@ -150,6 +158,12 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True  # progress and results live on Job rows, not in a backend
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "portal")
+# Certificate rendering (WeasyPrint: CPU and hundreds of MB a process) may have workers of its
+# own, so that a burst of renders never holds up review and import jobs: portal.celery.
+# task_route sends the rendering tasks here. The same queue as the rest unless set, so that one
+# worker (the embedded default, the tests, .ci/run) still does everything.
+CELERY_RENDER_QUEUE = os.environ.get("CELERY_RENDER_QUEUE") or CELERY_TASK_DEFAULT_QUEUE
+CELERY_TASK_ROUTES = ("portal.celery.task_route",)
 # How work outlives a lost worker or broker (portal.queue, portal.services job_*):
 # - Every task is acknowledged only after it returns (ACKS_LATE), and a pool process that dies
 #   hands its message back at once (REJECT_ON_WORKER_LOST).
@@ -231,11 +245,14 @@ LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", str(30 * 60)
 LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("LOGIN_IP_FAILURE_LIMIT", "30"))
 LOGIN_IP_WINDOW_SECONDS = int(os.environ.get("LOGIN_IP_WINDOW_SECONDS", str(15 * 60)))
 
-# In the database alone: every request writes the session there anyway (the idle timeout), and
-# a cached copy could outlive a logout whose cache delete failed during a Redis outage.
+# In the database alone: a cached copy could outlive a logout whose cache delete failed during a
+# Redis outage.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_AGE = 30 * 60  # idle timeout: every request pushes the expiry forward
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle timeout: a request pushes the expiry forward (SessionRefreshMiddleware), writing the
+# session at most once a SESSION_REFRESH_SECONDS rather than on every page (a write and a commit
+# per page view cost a province-scale portal more than most of its pages).
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_REFRESH_SECONDS = int(os.environ.get("SESSION_REFRESH_SECONDS", "60"))
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

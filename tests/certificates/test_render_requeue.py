@@ -1,6 +1,7 @@
 """Certificate renders whose task never ran: a request made while the broker is down is kept,
 pending, and the beat sweep (certificates.requeue_pending_renders) renders it once the broker is
-back. A render holds its issue, so two renders of one issue never both store files."""
+back. A render holds its issue, so two renders of one issue never both store files. Renders go
+to CELERY_RENDER_QUEUE, whoever sends them, so a deployment can give them workers of their own."""
 
 import logging
 from datetime import timedelta
@@ -13,7 +14,9 @@ from django.utils import timezone
 
 from certificates.models import CertificateIssue
 from certificates.services import certificate_request, issue_render, issues_render_requeue
-from certificates.tasks import render_issue, requeue_pending_renders
+from certificates.tasks import flush_verification_logs, render_issue, requeue_pending_renders
+from portal.celery import app
+from portal.tasks import run_job
 from tests.certificates.support import approved_seal, filed_years
 from tests.factories import make_person
 
@@ -151,3 +154,57 @@ def test_a_render_in_progress_is_not_rendered_again(tree, person, seal):
     rendered = issue_render(issue_id=issue.pk, wait=False)
     assert rendered.render_status == CertificateIssue.Render.READY
     assert len(stored(settings.MEDIA_ROOT)) == 2
+
+
+# --- The render queue ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def broker_in_memory(monkeypatch):
+    """Celery publishes to kombu's in-process broker instead of running tasks inline. Calling
+    the returned function with a queue's name takes the (task, args) waiting there."""
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setitem(app.conf, "broker_write_url", "memory://")
+    # Producer pools stay bound to the broker of their first use (as in broker_down).
+    monkeypatch.setattr(app, "_pool", None)
+    monkeypatch.setattr(app.amqp, "_producer_pool", None)
+
+    def take(queue: str) -> list[tuple[str, list]]:
+        taken = []
+        with app.connection_for_write() as conn:
+            while (message := conn.default_channel.basic_get(queue, no_ack=True)) is not None:
+                args, _kwargs, _embed = message.decode()
+                taken.append((message.headers["task"], args))
+        return taken
+
+    return take
+
+
+def test_renders_are_routed_to_the_render_queue_and_the_rest_to_the_default(settings):
+    router = app.amqp.router  # what every publish consults
+    default = settings.CELERY_TASK_DEFAULT_QUEUE
+    settings.CELERY_RENDER_QUEUE = default  # what it is unless set (tests/portal/test_settings.py)
+    assert router.route({}, render_issue.name)["queue"].name == default
+
+    settings.CELERY_RENDER_QUEUE = f"{default}_render"
+    assert router.route({}, render_issue.name)["queue"].name == f"{default}_render"
+    for task in (run_job, requeue_pending_renders, flush_verification_logs):
+        assert router.route({}, task.name)["queue"].name == default
+
+
+@pytest.mark.django_db
+def test_the_request_and_the_sweep_both_send_the_render_to_the_render_queue(
+    person, seal, settings, broker_in_memory, django_capture_on_commit_callbacks
+):
+    render_queue = settings.CELERY_RENDER_QUEUE = f"{settings.CELERY_TASK_DEFAULT_QUEUE}_render"
+    with django_capture_on_commit_callbacks(execute=True):
+        issue, _ = certificate_request(
+            actor=person.user, person_id=person.pk, first_year=2020, last_year=2020
+        )
+    age(issue, settings.CERT_RENDER_GRACE_SECONDS + 1)  # no worker took it: the sweep sends it
+    assert requeue_pending_renders() == 1
+
+    assert broker_in_memory(render_queue) == [(render_issue.name, [issue.pk])] * 2
+    assert broker_in_memory(settings.CELERY_TASK_DEFAULT_QUEUE) == []
+    issue.refresh_from_db()
+    assert issue.render_status == CertificateIssue.Render.PENDING

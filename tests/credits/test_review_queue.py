@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from credits.selectors_review import (
     queue_counts,
     queue_filter,
     review_queue,
+    review_queue_parts,
 )
 from tests.credits.views_support import THIS_YEAR, declaration, exemption
 from tests.factories import make_person
@@ -205,6 +207,36 @@ def test_null_submission_times_are_paged_too(tree):
                 break
             after = page.next_token
         assert sorted(seen) == sorted(d.pk for d in made)
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_pages_merged_from_the_queue_parts_follow_the_whole_queue_order(tree, descending):
+    """The province files two statuses (department-approved rows, and unit-approved rows of
+    units without a department): its pages merge both parts, NULL times included, in the
+    order of the whole queue, each row once."""
+    h1, civil = make_person(tree.hospital1), make_person(tree.civil)
+    for index in range(9):
+        when = None if index % 4 == 0 else T0 + timedelta(minutes=index % 3)
+        declaration(h1, status=S.DEPT_APPROVED, submitted_at=when)
+        declaration(civil, status=S.UNIT_APPROVED, has_department=False, submitted_at=when)
+    province = tree.admins["province"]
+    parts = review_queue_parts(province, "declaration")
+    assert len(parts) == 2
+    whole = review_queue(province, "declaration")
+    if descending:
+        whole = whole.order_by(F("submitted_at").desc(nulls_last=True), "-id")
+    expected = list(whole.values_list("pk", flat=True))
+    seen, after = [], ""
+    while True:
+        page = keyset_page(parts, after=after, size=4, descending=descending)
+        seen += [row.pk for row in page.rows]
+        if not page.next_token:
+            break
+        after = page.next_token
+    assert len(expected) == 18
+    assert seen == expected
+    assert bounded_count(parts) == 18
+    assert bounded_count(parts, limit=10) == 11
 
 
 def test_bounded_count(tree, many):

@@ -3,11 +3,18 @@ import os
 import secrets
 import subprocess
 import sys
+import time
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from portal.middleware import SessionRefreshMiddleware
 from tests.factories import DEFAULT_PASSWORD
 
 PROJECT_ROOT = settings.BASE_DIR
@@ -38,19 +45,43 @@ def run_python(args, **env_overrides):
 
 def test_session_expires_after_thirty_idle_minutes():
     assert settings.SESSION_COOKIE_AGE == 1800
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_REFRESH_SECONDS == 60
     assert settings.SESSION_COOKIE_HTTPONLY is True
 
 
+def _session_expiry(client):
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
 @pytest.mark.django_db
-def test_every_request_pushes_the_session_expiry_forward(client, user):
+def test_a_request_after_the_refresh_interval_pushes_the_session_expiry_forward(client, user):
     client.post(
         reverse("accounts:login"), {"username": user.username, "password": DEFAULT_PASSWORD}
     )
+    session = client.session
+    session[SessionRefreshMiddleware.KEY] = int(time.time()) - 61
+    session.save()
+    Session.objects.filter(session_key=session.session_key).update(
+        expire_date=timezone.now() + timedelta(minutes=5)
+    )
     response = client.get(reverse("home"))
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
-    assert cookie.value
     assert int(cookie["max-age"]) == 1800
+    assert _session_expiry(client) > timezone.now() + timedelta(minutes=29)
+
+
+@pytest.mark.django_db
+def test_requests_within_the_refresh_interval_do_not_write_the_session(client, user):
+    client.post(
+        reverse("accounts:login"), {"username": user.username, "password": DEFAULT_PASSWORD}
+    )
+    before = _session_expiry(client)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert not [q for q in queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    assert _session_expiry(client) == before
 
 
 @pytest.mark.django_db
@@ -139,6 +170,30 @@ def test_production_responses_carry_the_security_headers():
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        # Unset: renders share the one queue, and Django keeps its server-side cursors.
+        ({"CELERY_RENDER_QUEUE": None, "DATABASE_DISABLE_SERVER_SIDE_CURSORS": None}, "jobs False"),
+        # The docker compose deployment: a render queue, and PgBouncer in transaction pooling.
+        (
+            {"CELERY_RENDER_QUEUE": "render", "DATABASE_DISABLE_SERVER_SIDE_CURSORS": "1"},
+            "render True",
+        ),
+    ],
+)
+def test_the_render_queue_and_the_pooler_switch_come_from_the_environment(overrides, expected):
+    code = (
+        "from portal.settings import production as s; "
+        "print(s.CELERY_RENDER_QUEUE, s.DATABASES['default']['DISABLE_SERVER_SIDE_CURSORS'])"
+    )
+    result = run_python(
+        ["-c", code], DJANGO_SECRET_KEY=secrets.token_urlsafe(48), CELERY_QUEUE="jobs", **overrides
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
 
 
 @pytest.mark.parametrize(
