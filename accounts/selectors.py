@@ -41,6 +41,9 @@ def person_of(user):
         return user._approved_person
     except AttributeError:
         pass
+    if not user.id_number:  # an admin's account: a professional registers with their ID number
+        user._approved_person = None
+        return None
     person = (
         Person.objects.filter(user=user, status=Person.Status.APPROVED)
         .select_related("unit", "region__parent")

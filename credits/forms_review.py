@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.choices import BaseChoiceIterator
 
 from orgtree.models import Org
+from orgtree.roles import roles_of
 from orgtree.selectors import orgs_visible_to
 from portal.forms import DateField
 from portal.widgets import QuickSelect
@@ -91,7 +92,12 @@ class QueueFilterForm(forms.Form):
         ]
         self.fields["category"].choices = [("", "全部"), *category_choices()[1:]]
         scoped = orgs_visible_to(actor).filter(status=Org.Status.APPROVED).order_by("name")
+        # A unit admin's scope is their unit: no org to choose (and no query to list none).
+        above_units = roles_of(actor).paths(Org.Kind.HRSS, Org.Kind.DEPARTMENT)
         for name, kind_of_org in (("department", Org.Kind.DEPARTMENT), ("unit", Org.Kind.UNIT)):
+            if not above_units:
+                del self.fields[name]
+                continue
             field = self.fields[name]
             field.queryset = scoped.filter(kind=kind_of_org)
             field.widget.choices = _LazyOrgChoices(field.queryset)

@@ -42,25 +42,35 @@ def region_chain(region_code: str | None) -> list[str]:
     return chain
 
 
-def requirements_applicable(
-    *, year: int, region_code: str | None, title_level: str
-) -> list[Requirement]:
-    """The rows that apply to a person-year, most specific first: region over province, then
-    title level over all levels."""
-    chain = region_chain(region_code)
+def _title_groups(title_level: str) -> list[str]:
     group = TITLE_GROUPS.get(title_level, "")
-    rows = Requirement.objects.filter(
-        Q(year_to__isnull=True) | Q(year_to__gte=year),
-        Q(region__isnull=True) | Q(region__in=chain),
-        year_from__lte=year,
-        title_group__in=["", group] if group else [""],
-    ).select_related("region__parent", "updated_by")
+    return ["", group] if group else [""]
+
+
+def _most_specific_first(rows, chain: list[str]) -> list[Requirement]:
+    """Region over province (the deeper the region, the stronger), then a title level over all
+    levels, then the later ``year_from``; ties keep the rows' order."""
 
     def specificity(row: Requirement) -> tuple[int, int, int]:
         depth = len(chain) - chain.index(row.region_id) if row.region_id else 0
         return depth, 1 if row.title_group else 0, row.year_from
 
     return sorted(rows, key=specificity, reverse=True)
+
+
+def requirements_applicable(
+    *, year: int, region_code: str | None, title_level: str
+) -> list[Requirement]:
+    """The rows that apply to a person-year, most specific first: region over province, then
+    title level over all levels."""
+    chain = region_chain(region_code)
+    rows = Requirement.objects.filter(
+        Q(year_to__isnull=True) | Q(year_to__gte=year),
+        Q(region__isnull=True) | Q(region__in=chain),
+        year_from__lte=year,
+        title_group__in=_title_groups(title_level),
+    ).select_related("region__parent", "updated_by")
+    return _most_specific_first(rows, chain)
 
 
 def requirement_sources(rows: list[Requirement]) -> dict[str, Requirement | None]:
@@ -70,12 +80,69 @@ def requirement_sources(rows: list[Requirement]) -> dict[str, Requirement | None
     }
 
 
+def _required(rows: list[Requirement]) -> RequiredHours:
+    sources = requirement_sources(rows)
+    return RequiredHours(*(getattr(row, name) if row else ZERO for name, row in sources.items()))
+
+
 def requirement_resolve(*, year: int, region_code: str | None, title_level: str) -> RequiredHours:
     """Each minimum from the most specific row that sets it; no row at all means 0."""
-    rows = requirements_applicable(year=year, region_code=region_code, title_level=title_level)
-    sources = requirement_sources(rows)
-    values = [getattr(row, name) if row else ZERO for name, row in sources.items()]
-    return RequiredHours(*values)
+    return _required(
+        requirements_applicable(year=year, region_code=region_code, title_level=title_level)
+    )
+
+
+class RequirementResolver:
+    """``requirement_resolve`` for many person-years at once: the requirement rows (a small
+    table) and the region tree are read once, in two queries, and every (year, region, title
+    level) is then resolved in memory by the same rules. A batch filing refreshes thousands of
+    person-years over hundreds of such combinations; resolving each with its own queries was
+    most of the filing's time."""
+
+    def __init__(self):
+        # Requirement's default ordering, as requirements_applicable reads them: equally
+        # specific rows then tie the same way.
+        self.rows = list(Requirement.objects.all())
+        self.regions = {
+            code: (level, parent)
+            for code, level, parent in Region.objects.values_list("code", "level", "parent_id")
+        }
+        self.resolved: dict[tuple[int, str | None, str], RequiredHours] = {}
+
+    def chain(self, region_code: str | None) -> list[str]:
+        """``region_chain`` from the loaded tree."""
+        chain: list[str] = []
+        while region_code in self.regions:
+            level, parent = self.regions[region_code]
+            if level == Region.Level.PROVINCE:
+                break
+            chain.append(region_code)
+            region_code = parent
+        return chain
+
+    def applicable(
+        self, *, year: int, region_code: str | None, title_level: str
+    ) -> list[Requirement]:
+        """``requirements_applicable`` from the loaded rows."""
+        chain = self.chain(region_code)
+        groups = _title_groups(title_level)
+        rows = [
+            row
+            for row in self.rows
+            if row.year_from <= year
+            and (row.year_to is None or row.year_to >= year)
+            and (row.region_id is None or row.region_id in chain)
+            and row.title_group in groups
+        ]
+        return _most_specific_first(rows, chain)
+
+    def resolve(self, *, year: int, region_code: str | None, title_level: str) -> RequiredHours:
+        key = (year, region_code, title_level)
+        if key not in self.resolved:
+            self.resolved[key] = _required(
+                self.applicable(year=year, region_code=region_code, title_level=title_level)
+            )
+        return self.resolved[key]
 
 
 def prorate(minimum: Decimal, on_duty_months: int) -> Decimal:

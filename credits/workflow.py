@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from orgtree.models import Org
 from orgtree.selectors import scope_q
 
 from .models import ReviewEvent, ReviewStatus
+from .selectors import ids_in
 
 S = ReviewStatus
 DECLARANT = "declarant"
@@ -109,7 +110,7 @@ def entries_for(action: str) -> list[tuple[str, str, Step]]:
 
 @dataclass
 class Applied:
-    """What a batch did: ids moved per (from, to), and the rows (pk, person, user, year)."""
+    """What a batch did: ids moved per (from, to), and the rows (pk, person_id, year, to)."""
 
     moved: list[tuple[int, str, str]] = field(default_factory=list)
     rows: list[dict] = field(default_factory=list)
@@ -117,6 +118,59 @@ class Applied:
     @property
     def count(self) -> int:
         return len(self.moved)
+
+
+EVENT_FIELDS = ("action", "from_status", "to_status", "actor_id", "comment", "created_at")
+
+
+def _move(*, model, pks: list[int], status: str, update: dict, event: dict) -> set[int]:
+    """The conditional UPDATE of the locked rows (``WHERE status = <from>``) and one ReviewEvent
+    per row it moved, in one transaction; returns the ids it moved."""
+    if connection.vendor == "postgresql":
+        return _move_sql(model=model, pks=pks, status=status, update=update, event=event)
+    # Elsewhere (SQLite: one writer at a time) every row read above is still in ``status``.
+    model.objects.filter(pk__in=pks, status=status).update(**update)
+    owner = model._meta.model_name
+    ReviewEvent.objects.bulk_create(
+        [ReviewEvent(**{f"{owner}_id": pk}, **event) for pk in pks], batch_size=1000
+    )
+    return set(pks)
+
+
+def _move_sql(*, model, pks: list[int], status: str, update: dict, event: dict) -> set[int]:
+    """PostgreSQL: one statement with the ids as one array. The UPDATE returns the ids it
+    moved and the database inserts their events from them: no event is built in Python, no
+    IN list of 1,000 ids is quoted (with the person no longer joined to the lock, a batch
+    approval went from 0.3 to about 0.5 of the rate of the bare UPDATE + INSERT)."""
+    quote = connection.ops.quote_name
+    meta, events = model._meta, ReviewEvent._meta
+
+    def column(options, name: str) -> str:
+        return quote(options.get_field(name).column)
+
+    def prepared(options, name: str, value):
+        return options.get_field(name).get_db_prep_save(value, connection)
+
+    pk = quote(meta.pk.column)
+    assignments = ", ".join(f"{column(meta, name)} = %s" for name in update)
+    columns = ", ".join(column(events, name) for name in (meta.model_name, *EVENT_FIELDS))
+    sql = (
+        f"WITH moved AS (UPDATE {quote(meta.db_table)} SET {assignments} "
+        f"WHERE {pk} = ANY(%s::{meta.pk.db_type(connection)}[]) AND {column(meta, 'status')} = %s "
+        f"RETURNING {pk} AS id), "
+        f"events AS (INSERT INTO {quote(events.db_table)} ({columns}) "
+        f"SELECT id, {', '.join(['%s'] * len(EVENT_FIELDS))} FROM moved) "
+        "SELECT id FROM moved"
+    )
+    params = [
+        *(prepared(meta, name, value) for name, value in update.items()),
+        pks,
+        prepared(meta, "status", status),
+        *(prepared(events, name, event[name]) for name in EVENT_FIELDS),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0] for row in cursor.fetchall()}
 
 
 @transaction.atomic
@@ -136,41 +190,39 @@ def transitions_apply(
     now = now or timezone.now()
     ids = list(ids)
     applied = Applied()
-    owner_field = model._meta.model_name
     for status, route, step in entries_for(action):
-        eligible = model.objects.filter(actor_q(actor, step.who), pk__in=ids, status=status)
+        eligible = model.objects.filter(actor_q(actor, step.who), ids_in("pk", ids), status=status)
         if route != ANY:
             eligible = eligible.filter(has_department=route == DEPT)
         # Lock in id order (no deadlocks between batches); a row another transaction moved
-        # meanwhile fails the status condition when re-checked and drops out here.
+        # meanwhile fails the status condition when re-checked and drops out here. Only the
+        # record's own row is read and locked (its person is not joined).
         rows = list(
             eligible.select_for_update(of=("self",))
             .order_by("pk")
-            .values("pk", "person_id", "person__user_id", "year")
+            .values("pk", "person_id", "year")
         )
         if not rows:
             continue
-        pks = [row["pk"] for row in rows]
         update = {"status": step.next_status, "updated_at": now, **fields}
         if action in {"submit", "resubmit"}:
             update["submitted_at"] = now
-        model.objects.filter(pk__in=pks, status=status).update(**update)
-        ReviewEvent.objects.bulk_create(
-            [
-                ReviewEvent(
-                    **{f"{owner_field}_id": pk},
-                    action=event_action(action, step),
-                    from_status=status,
-                    to_status=step.next_status,
-                    actor=actor,
-                    comment=comment.strip(),
-                    created_at=now,
-                )
-                for pk in pks
-            ],
-            batch_size=1000,
+        moved = _move(
+            model=model,
+            pks=[row["pk"] for row in rows],
+            status=status,
+            update=update,
+            event={
+                "action": event_action(action, step),
+                "from_status": status,
+                "to_status": step.next_status,
+                "actor_id": actor.pk,
+                "comment": comment.strip(),
+                "created_at": now,
+            },
         )
-        applied.moved += [(pk, status, step.next_status) for pk in pks]
+        rows = [row for row in rows if row["pk"] in moved]
+        applied.moved += [(row["pk"], status, step.next_status) for row in rows]
         applied.rows += [{**row, "to": step.next_status} for row in rows]
     return applied
 

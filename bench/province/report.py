@@ -27,9 +27,12 @@ class Figure:
     note: str = ""
 
     def as_json(self) -> dict:
+        """The five keys every run has (pass is null for a figure without a budget), then the
+        details this figure has."""
         data = asdict(self)
         data["pass"] = data.pop("passed")
-        return {key: value for key, value in data.items() if value not in (None, "")}
+        head = {key: data.pop(key) for key in ("name", "value", "unit", "budget", "pass")}
+        return head | {key: value for key, value in data.items() if value not in (None, "")}
 
 
 def percentile(values: list[float], fraction: float) -> float:

@@ -10,8 +10,9 @@ from .records import Declaration
 class SpotCheck(models.Model):
     """A random sample of one year's filed declarations under an HRSS office, drawn once.
 
-    The candidate ids (filed, in the year, under ``scope_org``) are read in id order and
-    ``random.Random(seed).sample`` picks the items, so a sample can be redrawn from its seed.
+    The filed rows of the year under ``scope_org`` are ranked by ``hashint8extended(id, seed)``
+    (ties by id) and the first n are the items, so a sample can be redrawn from its seed
+    (credits.services.checks.spot_check_draw).
     """
 
     class Method(models.TextChoices):

@@ -75,6 +75,7 @@ def declaration_create(*, actor, **data: Any) -> Declaration:
         person=person,
         unit=person.unit,
         org_path=person.org_path,
+        person_name=person.user.name,
         has_department=person.unit.has_department,
         created_by=actor,
         source=Declaration.Source.SELF,

@@ -59,6 +59,7 @@ def exemption_create(*, actor, **data: Any) -> Exemption:
         person=person,
         unit=person.unit,
         org_path=person.org_path,
+        person_name=person.user.name,
         has_department=person.unit.has_department,
         created_by=actor,
     )

@@ -8,11 +8,13 @@ from credits.models import Exemption, Requirement, ReviewStatus
 from credits.reference import requirements_load
 from credits.requirements import (
     RequiredHours,
+    RequirementResolver,
     person_year_evaluate,
     prorate,
     requirement_resolve,
     requirements_applicable,
 )
+from orgtree.models import Region
 from tests.credits.views_support import declaration
 from tests.factories import make_org, make_person, region
 
@@ -284,3 +286,30 @@ def test_requirements_load_is_idempotent_and_keeps_edits(rows):
     assert requirements_load() == {"requirements": 0}
     assert Requirement.objects.count() == 5
     assert requirement_resolve(year=2019, region_code=None, title_level="junior").public == 32
+
+
+def test_the_batch_resolver_agrees_with_requirement_resolve_everywhere(rows):
+    """RequirementResolver (the batch filing's, in memory) and requirement_resolve (one
+    combination, from the database) give the same minimums for every year, region (every
+    level, none, an unknown code) and title level, with rows at each level of specificity."""
+    for code in ("410403", "411102", "411171", "419001"):
+        region(code)
+    Requirement.objects.create(
+        year_from=2020, year_to=2020, title_group="senior", total_min=100, public_min=35
+    )
+    Requirement.objects.create(year_from=2020, region_id="410400", public_min=40)
+    Requirement.objects.create(
+        year_from=2019, year_to=2021, region_id="410402", title_group="senior", professional_min=70
+    )
+    Requirement.objects.create(year_from=2021, region_id="411171", total_min=80)
+    resolver = RequirementResolver()
+    regions = [*Region.objects.values_list("code", flat=True), None, "999999"]
+    titles = ["junior", "intermediate", "associate_senior", "senior", ""]
+    for year in range(2012, 2023):
+        for code in regions:
+            for title in titles:
+                query = {"year": year, "region_code": code, "title_level": title}
+                assert resolver.resolve(**query) == requirement_resolve(**query), query
+                assert [row.pk for row in resolver.applicable(**query)] == [
+                    row.pk for row in requirements_applicable(**query)
+                ], query

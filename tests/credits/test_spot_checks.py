@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -19,8 +20,10 @@ from credits.models import (
 from credits.services import person_year_refresh
 from credits.services.checks import (
     MAX_ITEMS,
+    hashint8extended,
     sample_size,
     spot_check_create,
+    spot_check_draw,
     spot_check_item_confirm,
     spot_check_item_revoke,
 )
@@ -120,6 +123,61 @@ def test_the_same_seed_draws_the_same_sample(tree, population):
     assert ids == sorted(second.items.values_list("declaration_id", flat=True))
     assert first.seed == 20260101
     assert other.items.count() == 20
+
+
+def drawn(spot_check) -> set[int]:
+    return set(spot_check.items.values_list("declaration_id", flat=True))
+
+
+def test_the_sample_is_the_first_rows_in_the_seeds_hash_order(tree, population):
+    spot_check = create(tree, method="count", value=7, seed=424242)
+    ranked = sorted((hashint8extended(d.pk, 424242), d.pk) for d in population)
+    assert drawn(spot_check) == {pk for _, pk in ranked[:7]}
+    assert list(spot_check.items.values_list("declaration_id", flat=True)) == sorted(
+        drawn(spot_check)
+    )  # items in declaration order, as the pages list them
+
+
+def test_a_larger_sample_holds_a_smaller_one(tree, population):
+    small = create(tree, value=10, seed=99)
+    large = create(tree, value=30, seed=99)
+    assert len(drawn(small)) == 5 and len(drawn(large)) == 15
+    assert drawn(small) < drawn(large)
+
+
+def test_a_redraw_after_a_revocation_keeps_the_rest_of_the_sample(tree, population):
+    first = create(tree, method="count", value=5, seed=31337)
+    item = first.items.first()
+    spot_check_item_revoke(
+        actor=tree.admins["pds"], spot_check_id=first.pk, item_id=item.pk, reason="证书系伪造"
+    )
+    again = create(tree, method="count", value=5, seed=31337)
+    assert again.population == first.population - 1 == 49
+    assert drawn(first) - {item.declaration_id} < drawn(again)
+    assert item.declaration_id not in drawn(again)
+
+
+def test_a_path_that_only_begins_like_the_scope_is_outside_it(tree, population):
+    # An office's path "/1/5/" begins "/1/50/" as text, but not as a subtree.
+    stranger = population[0]
+    Declaration.objects.filter(pk=stranger.pk).update(org_path=tree.pds.path[:-1] + "0/")
+    spot_check = create(tree, value=100)
+    assert spot_check.population == 49
+    assert stranger.pk not in drawn(spot_check)
+
+
+def test_the_population_is_counted_whole_beyond_the_largest_sample(tree, population):
+    population_size, ranked = spot_check_draw(org_path=tree.pds.path, year=YEAR, seed=5, limit=3)
+    assert population_size == 50 and len(ranked) == 3
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="compares with PostgreSQL's hash")
+def test_the_python_hash_is_postgresqls():
+    pairs = [(0, 0), (1, 1), (123_456_789, 2**62 - 1), (-7, 20260101), (2**63 - 1, -(2**62))]
+    with connection.cursor() as cursor:
+        for value, seed in pairs:
+            cursor.execute("SELECT hashint8extended(%s::bigint, %s::bigint)", [value, seed])
+            assert cursor.fetchone()[0] == hashint8extended(value, seed)
 
 
 @pytest.mark.parametrize(

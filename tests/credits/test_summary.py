@@ -1,12 +1,15 @@
 """The per person-year summary row kept by person_year_refresh."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from credits.models import Declaration, Exemption, PersonYear, ReviewStatus
 from credits.reference import requirements_load
-from credits.services import person_year_refresh
+from credits.requirements import requirement_resolve
+from credits.services import person_year_refresh, person_years_refresh
 from tests.credits.views_support import declaration
-from tests.factories import make_person
+from tests.factories import make_org, make_person
 
 pytestmark = pytest.mark.django_db
 S = ReviewStatus
@@ -103,3 +106,56 @@ def test_a_filed_exemption_is_kept_in_the_summary(person):
         30,
     )
     assert summary.completed
+
+
+def test_a_refresh_reads_as_often_for_one_requirement_as_for_many(tree):
+    """The requirements are resolved in memory: refreshing as many person-years of many
+    (year, region, title level) combinations costs the queries of one, and each gets its own
+    minimums."""
+    requirements_load()
+    units = [
+        tree.hospital1,  # 平顶山市 (410400), with its own 2015 rows by title level
+        tree.xinhua_unit,  # 新华区 (410402), under 平顶山
+        tree.lh_hospital,  # 漯河市 (411100)
+        make_org("unit", tree.province, name="河南省人民医院"),  # the province (410000)
+    ]
+    titles = ["junior", "intermediate", "associate_senior", "senior"]
+    years = [2015, 2019]
+    people = [make_person(unit, title_level=title) for unit in units for title in titles]
+    person_years = [(person, year) for person in people for year in years]
+    pairs = [(person.pk, year) for person, year in person_years]
+    alike = [make_person(tree.hospital1, title_level="junior") for _ in pairs]
+    for person, year in person_years:
+        declare(person, "public_course", {"hours": 20}, year=year)
+    for person in alike:
+        declare(person, "public_course", {"hours": 20}, year=2019)
+    assert len({(y, p.region_id, p.title_level) for p in people for y in years}) == len(pairs)
+
+    with CaptureQueriesContext(connection) as one:  # one combination
+        person_years_refresh(pairs=[(person.pk, 2019) for person in alike])
+    with CaptureQueriesContext(connection) as many:  # as many pairs, each its own combination
+        assert person_years_refresh(pairs=pairs) == len(pairs)
+
+    assert len(many) == len(one)
+    rows = PersonYear.objects.filter(person__in=people).select_related("person")
+    assert rows.count() == len(pairs)
+    for row in rows:
+        expected = requirement_resolve(
+            year=row.year, region_code=row.person.region_id, title_level=row.person.title_level
+        )
+        assert (row.required_total, row.required_public, row.required_professional) == (
+            expected.total,
+            expected.public,
+            expected.professional,
+        )
+    pingdingshan_2015 = {
+        (row.person.title_level, row.required_public)
+        for row in rows
+        if row.year == 2015 and row.person.region_id in {"410400", "410402"}
+    }
+    assert pingdingshan_2015 == {
+        ("junior", 22),
+        ("intermediate", 26),
+        ("associate_senior", 26),
+        ("senior", 26),
+    }

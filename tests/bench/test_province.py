@@ -1,0 +1,65 @@
+"""The province benchmark's machinery at a tiny scale: a province is generated, every part of
+the benchmark measures it, and the report and bench-results.json come out with every figure.
+No timing is asserted (a busy machine may fail a budget; the file says so, which is the point).
+"""
+
+import json
+import os
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+
+from bench.province import jobs, pages, workers
+from bench.province.generate import Province
+from bench.province.handles import meta_get
+from bench.province.report import Report
+from portal.celery import app
+
+pytestmark = [pytest.mark.serial, pytest.mark.django_db(transaction=True)]
+
+KEYS = {"name", "value", "unit", "budget", "pass"}
+
+
+@pytest.fixture
+def province():
+    if connection.vendor != "postgresql":
+        pytest.skip("the generator writes with COPY: PostgreSQL only")
+    handles = Province(0.0005, write=lambda line: None).run()
+    yield handles
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_meta")
+
+
+@override_settings(ROOT_URLCONF="bench.urls")
+def test_a_tiny_province_is_measured_and_reported(province, tmp_path, settings, monkeypatch):
+    assert meta_get("handles") == province
+    assert province["counts"]["people"] == 500
+    assert province["counts"]["declarations"] > 4 * 495  # five years of the approved people
+    with_worker = bool(os.environ.get("REDIS_URL"))
+    lines = []
+    report = Report(write=lines.append)
+    pages.measure(report, province, rounds=2)
+    jobs.measure(report, province, write=lines.append)
+    if with_worker:  # the worker figures start a real worker: a broker, and tasks not inline
+        settings.CELERY_TASK_ALWAYS_EAGER = False
+        monkeypatch.setitem(app.conf, "task_always_eager", False)
+        workers.measure(report, province, write=lines.append, quick=True)
+    output = tmp_path / "bench-results.json"
+    report.save(output)
+
+    figures = json.loads(output.read_text(encoding="utf-8"))
+    names = {figure["name"] for figure in figures}
+    assert all(set(figure) >= KEYS for figure in figures)
+    expected = {
+        f"queue.{role}.{variant}"
+        for role in pages.ROLES
+        for variant in ("first", "deep", "year", "name", "id_number")
+    } | {"people.province", "audit.city", "me.credits", "batch.approve", "batch_query.10k"}
+    assert expected <= names
+    if with_worker:
+        assert {"verify.page", "cert.render", "rss.web_worker"} <= names
+        assert any(name.startswith("cert.batch_print.") for name in names)
+    # Every page figure counted its queries, and the table has a line per figure.
+    assert all(figure["queries"] > 0 for figure in figures if figure["name"].startswith("queue."))
+    assert len(report.table()) == len(figures) + 1
