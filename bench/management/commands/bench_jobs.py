@@ -12,6 +12,14 @@ class Command(BaseCommand):
     )
     requires_system_checks = []
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--only",
+            nargs="+",
+            choices=sorted(jobs.FIGURES),
+            help="只测这些项（默认全部）/ measure only these figures (default: all)",
+        )
+
     def handle(self, *args, **options):
         handles = meta_get("handles")
         if not handles:
@@ -25,7 +33,7 @@ class Command(BaseCommand):
         )
         report = Report(write=self.stdout.write)
         self.stdout.write(report.header())
-        jobs.measure(report, handles, write=self.stdout.write)
+        jobs.measure(report, handles, write=self.stdout.write, only=options["only"])
         self.stdout.write("")
         for line in report.table():
             self.stdout.write(line)
