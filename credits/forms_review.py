@@ -126,8 +126,11 @@ class _LazyOrgChoices(BaseChoiceIterator):
 
     def __iter__(self):
         if self._choices is None:
-            rows = list(self.queryset.values_list("pk", "name")[:ORG_CHOICES_LIMIT])
-            self._choices = [("", "全部"), *rows]
+            # Read unordered (the scope's path range stops after the limit) and sorted here:
+            # ORDER BY name with a LIMIT walked a city's units through the whole province's
+            # names, since they cluster by region.
+            rows = self.queryset.order_by().values_list("pk", "name")[:ORG_CHOICES_LIMIT]
+            self._choices = [("", "全部"), *sorted(rows, key=lambda row: row[1])]
         return iter(self._choices)
 
 

@@ -54,13 +54,12 @@ def name_index(name: str) -> models.Index:
     )
 
 
-def untimed_index(name: str) -> models.Index:
-    """Waiting rows without a submission time (none in practice): the queues read them apart
-    from the timed ones (NULLs sort first), and this index makes that read a lookup."""
-    return models.Index(
-        fields=["status", "id"],
+def submitted_when_waiting(name: str) -> models.CheckConstraint:
+    """A row waiting at a review step has its submission time (the submit transition sets it),
+    so the queues page on (submitted_at, id) with a single index range."""
+    return models.CheckConstraint(
+        condition=~models.Q(status__in=IN_REVIEW) | models.Q(submitted_at__isnull=False),
         name=name,
-        condition=models.Q(status__in=IN_REVIEW, submitted_at__isnull=True),
     )
 
 
@@ -144,7 +143,6 @@ class Declaration(Reviewable):
             models.Index(fields=["status", "submitted_at", "id"], name="decl_status_submitted"),
             models.Index(fields=["person", "year", "status"], name="decl_person_year"),
             waiting_index("decl_waiting_path"),
-            untimed_index("decl_waiting_untimed"),
             name_index("decl_waiting_name"),
             # The spot-check draw (credits/services/checks.py): one year's filed rows under a
             # path, counted and ranked from this index alone; the path index read every year.
@@ -156,6 +154,7 @@ class Declaration(Reviewable):
                 condition=models.Q(status=ReviewStatus.FILED),
             ),
         ]
+        constraints = [submitted_when_waiting("decl_waiting_submitted")]
 
     def __str__(self) -> str:
         return f"{self.year} {self.title}"
@@ -186,9 +185,9 @@ class Exemption(Reviewable):
             models.Index(fields=["status", "submitted_at", "id"], name="exempt_status_submitted"),
             models.Index(fields=["person", "year", "status"], name="exempt_person_year"),
             waiting_index("exempt_waiting_path"),
-            untimed_index("exempt_waiting_untimed"),
             name_index("exempt_waiting_name"),
         ]
+        constraints = [submitted_when_waiting("exempt_waiting_submitted")]
 
     def __str__(self) -> str:
         return f"{self.year} {self.get_reason_display()}（在岗 {self.on_duty_months} 个月）"

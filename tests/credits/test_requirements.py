@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from credits.models import Exemption, Requirement, ReviewStatus
 from credits.reference import requirements_load
@@ -45,6 +46,7 @@ def exempt(person, *, year, months, status=S.FILED):
         org_path=person.org_path,
         year=year,
         status=status,
+        submitted_at=timezone.now(),
         reason=Exemption.Reason.MATERNITY,
         on_duty_months=months,
     )

@@ -124,7 +124,9 @@ def test_the_record_page_shows_the_person_evidence_and_the_forms(client, tree, p
     submitted = declaration(person)
     evidence(submitted, content=image_bytes(), name="结业证书.png")
     evidence(submitted)
-    Declaration.objects.filter(pk=submitted.pk).update(status=S.SUBMITTED)
+    Declaration.objects.filter(pk=submitted.pk).update(
+        status=S.SUBMITTED, submitted_at=timezone.now()
+    )
     client.force_login(tree.admins["hospital1"])
     response = client.get(detail_url(submitted))
     html = response.content.decode()

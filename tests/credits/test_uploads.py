@@ -7,6 +7,7 @@ import struct
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from credits.models import Declaration, Evidence
@@ -210,7 +211,7 @@ def test_the_service_stores_nothing_for_an_oversize_file(draft, media, settings)
 
 
 def test_the_service_refuses_a_file_on_a_submitted_declaration(draft, media):
-    Declaration.objects.filter(pk=draft.pk).update(status="submitted")
+    Declaration.objects.filter(pk=draft.pk).update(status="submitted", submitted_at=timezone.now())
     with pytest.raises(ValidationError, match="不能修改"):
         declaration_evidence_add(
             actor=draft.person.user, declaration_id=draft.pk, upload=upload("a.pdf", PDF)

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from credits.models import Evidence
@@ -158,7 +159,8 @@ def test_the_owner_removes_a_file_of_a_draft(client, person, draft, media, conte
 def test_files_of_a_submitted_declaration_stay(client, person, draft):
     item = evidence(draft)
     draft.status = "submitted"
-    draft.save(update_fields=["status"])
+    draft.submitted_at = timezone.now()
+    draft.save(update_fields=["status", "submitted_at"])
     client.force_login(person.user)
     response = client.post(reverse("credits:evidence-remove", args=[item.pk]), follow=True)
     assert Evidence.objects.filter(pk=item.pk).exists()

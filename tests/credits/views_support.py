@@ -57,6 +57,8 @@ def declaration(person, category="conference_national", params=None, **fields) -
         "basis": computation.basis,
     }
     values.update(fields)
+    if values["status"] != ReviewStatus.DRAFT:
+        values.setdefault("submitted_at", timezone.now())  # as the submit transition sets it
     return Declaration.objects.create(
         person=person,
         unit=person.unit,
@@ -75,6 +77,8 @@ def bulk_declarations(
     """``count`` declared-hours rows (public_course or practice) of ``people`` in turn, in one
     bulk INSERT as a large batch needs; their ids in order. ``hours(index)`` is each row's."""
     titles = {"practice": "基层服务", "public_course": "课程"}
+    if status != ReviewStatus.DRAFT:
+        fields.setdefault("submitted_at", timezone.now())
     rows = []
     for index in range(count):
         person = people[index % len(people)]
@@ -117,6 +121,7 @@ def exemption(person, *, months=6, status=ReviewStatus.DRAFT, year=THIS_YEAR) ->
         org_path=person.org_path,
         year=year,
         status=status,
+        submitted_at=None if status == ReviewStatus.DRAFT else timezone.now(),
         reason=Exemption.Reason.MATERNITY,
         on_duty_months=months,
         created_by=person.user,
