@@ -143,6 +143,20 @@ class Report:
     def failures(self) -> list[Figure]:
         return [figure for figure in self.figures if figure.passed is False]
 
+    def conclude(self) -> None:
+        """Prints the whole table again and raises CommandError naming the figures over budget
+        (what every bench command ends with)."""
+        from django.core.management.base import CommandError
+
+        self.write("")
+        for line in self.table():
+            self.write(line)
+        if self.failures:
+            raise CommandError(
+                f"{len(self.failures)} figure(s) over budget / 未达标: "
+                + ", ".join(figure.name for figure in self.failures)
+            )
+
     def save(self, path: Path) -> None:
         path.write_text(
             json.dumps([figure.as_json() for figure in self.figures], ensure_ascii=False, indent=1),

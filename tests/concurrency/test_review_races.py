@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from credits.models import Declaration, ReviewEvent, ReviewStatus
 from credits.services import review_batch, review_one
@@ -37,6 +38,7 @@ def submitted_declarations(unit, count: int, persons: int) -> list[int]:
                 has_department=True,
                 year=THIS_YEAR,
                 status=S.SUBMITTED,
+                submitted_at=timezone.now(),
                 subject="professional",
                 category="conference_national",
                 params={"days": 2, "presented_paper": False},

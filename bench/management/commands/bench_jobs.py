@@ -34,9 +34,4 @@ class Command(BaseCommand):
         report = Report(write=self.stdout.write)
         self.stdout.write(report.header())
         jobs.measure(report, handles, write=self.stdout.write, only=options["only"])
-        self.stdout.write("")
-        for line in report.table():
-            self.stdout.write(line)
-        if report.failures:
-            names = ", ".join(figure.name for figure in report.failures)
-            raise CommandError(f"FAILED / 未达标: {names}")
+        report.conclude()

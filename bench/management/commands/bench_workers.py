@@ -30,10 +30,5 @@ class Command(BaseCommand):
             + (" (quick)" if quick else "")
         )
         workers.measure(report, handles, write=self.stdout.write, quick=quick)
-        self.stdout.write("")
-        for line in report.table():
-            self.stdout.write(line)
-        if report.failures:
-            names = ", ".join(figure.name for figure in report.failures)
-            raise CommandError(f"FAILED / 未达标: {names}")
+        report.conclude()
         self.stdout.write(self.style.SUCCESS("OK / 达标"))

@@ -232,7 +232,7 @@ def _raw_people_seconds(path: str) -> float:
             f"p.cert_no, p.legacy_cert_no, p.status FROM {Person._meta.db_table} p "
             f"JOIN {User._meta.db_table} u ON u.id = p.user_id "
             f"JOIN {Org._meta.db_table} o ON o.id = p.unit_id WHERE p.org_path LIKE %s "
-            "ORDER BY o.name, o.id, u.name, p.id",
+            "ORDER BY p.id DESC",
             [f"{path}%"],
         )
         while cursor.fetchmany(2000):
