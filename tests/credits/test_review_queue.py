@@ -260,6 +260,40 @@ def test_queue_page_query_count_does_not_depend_on_page_size(client, tree, many)
     assert _queue_queries(client, 20) == _queue_queries(client, 100)
 
 
+def _province_queue_queries(client) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(reverse("credits:review-queue"))
+    assert response.status_code == 200
+    return len(context.captured_queries), len(response.context["rows"])
+
+
+def test_queue_page_query_count_does_not_grow_with_the_queue(client, tree):
+    """The province files two parts (department-approved rows and unit-approved rows without
+    a department): 4 rows or 60, spread over units, the first page costs the same queries."""
+    client.force_login(tree.admins["province"])
+    client.get(reverse("home"))  # the site name is cached after the first request
+    units = [tree.hospital1, tree.hospital2, tree.civil, tree.lh_hospital]
+
+    def add(count: int) -> None:
+        for index in range(count):
+            person = make_person(units[index % len(units)])
+            direct = units[index % len(units)] == tree.civil
+            declaration(
+                person,
+                status=S.UNIT_APPROVED if direct else S.DEPT_APPROVED,
+                has_department=not direct,
+                submitted_at=T0 + timedelta(minutes=index),
+            )
+
+    add(4)
+    small, shown = _province_queue_queries(client)
+    assert shown == 4
+    add(56)
+    large, shown = _province_queue_queries(client)
+    assert shown == 20
+    assert small == large
+
+
 def test_queue_page_next_link_and_total(client, tree, many):
     client.force_login(tree.admins["hospital1"])
     url = reverse("credits:review-queue")
