@@ -31,9 +31,6 @@ DEFAULT_PAGE_SIZE = 20
 # The queue's total is counted up to here; past it the page says "超过 1,000 条" (DESIGN.md:
 # counts are bounded).
 COUNT_LIMIT = 1_000
-# A name prefix matches people all over a scope, and counting its rows costs a join per row
-# read: its count stops sooner ("超过 100 条"); the pages themselves are not affected.
-NAME_COUNT_LIMIT = 100
 
 
 def queue_entries(actor) -> list[Q]:
@@ -131,14 +128,6 @@ def search_q(text: str) -> Q:
     if _is_cert_no(text):
         return Q(person__cert_no=text)
     return Q(person_name__startswith=text)
-
-
-def count_limit(filters: dict) -> int:
-    """Where the queue's count stops for these filters (COUNT_LIMIT, or less for a name)."""
-    text = (filters.get("q") or "").strip()
-    if text and not _is_id_number(text) and not _is_cert_no(text):
-        return NAME_COUNT_LIMIT
-    return COUNT_LIMIT
 
 
 def queue_filter(queryset: QuerySet, kind: str, filters: dict) -> QuerySet:

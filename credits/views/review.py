@@ -20,11 +20,11 @@ from ..forms_review import BatchForm, QueueFilterForm, ReviewActForm
 from ..rules import CATEGORIES
 from ..selectors import declarations_visible_to, exemptions_visible_to, trail_of
 from ..selectors_review import (
+    COUNT_LIMIT,
     DEFAULT_PAGE_SIZE,
     KIND_LABELS,
     KINDS,
     bounded_count,
-    count_limit,
     keyset_page,
     may_revoke,
     queue_counts,
@@ -102,9 +102,8 @@ class ReviewQueueView(OrgAdminRequiredMixin, View):
             size=filters.get("size") or DEFAULT_PAGE_SIZE,
             descending=filters.get("sort") == "desc",
         )
-        # Bounded COUNTs of the filtered queue (never more than limit + 1 rows in all).
-        limit = count_limit(filters)
-        total = bounded_count(parts, limit)
+        # Bounded COUNTs of the filtered queue (never more than COUNT_LIMIT + 1 rows in all).
+        total = bounded_count(parts)
         filter_query = request.GET.copy()
         filter_query.pop("after", None)
         context = {
@@ -119,8 +118,8 @@ class ReviewQueueView(OrgAdminRequiredMixin, View):
             "next_token": page.next_token,
             "is_first_page": not request.GET.get("after"),
             "total": total,
-            "total_capped": total > limit,
-            "count_limit": f"{limit:,}",
+            "total_capped": total > COUNT_LIMIT,
+            "count_limit": f"{COUNT_LIMIT:,}",
             "filter_query": filter_query.urlencode(),
             "batch_form": BatchForm(),
             "here": request.get_full_path(),
