@@ -79,6 +79,18 @@ class Node:
     children: list = field(default_factory=list)
 
 
+def _approved_org(kind: str, name: str, parent: Org, office: Org, serial: int) -> Org:
+    """An approved org in ``office``'s region, named after it, with a unique credit code."""
+    return Org(
+        kind=kind,
+        name=f"{office.region.full_name}{name}"[:100],
+        parent=parent,
+        region=office.region,
+        status=Org.Status.APPROVED,
+        credit_code=_credit_code(office.region_id, serial),
+    )
+
+
 def _credit_code(region_code: str, serial: int) -> str:
     first17 = f"12{region_code}MB{serial:07d}"
     return first17 + credit_code_check_character(first17)
@@ -118,15 +130,8 @@ class Province:
             kind = DEPARTMENT_KINDS[(count - 1) % len(DEPARTMENT_KINDS)]
             suffix = "" if count <= len(DEPARTMENT_KINDS) else f"（{count}）"
             serial += 1
-            org = Org(
-                kind=Org.Kind.DEPARTMENT,
-                name=f"{office.region.full_name}{kind}{suffix}"[:100],
-                parent=office,
-                region=office.region,
-                status=Org.Status.APPROVED,
-                credit_code=_credit_code(office.region_id, serial),
-                industry=INDUSTRIES[count % len(INDUSTRIES)],
-            )
+            org = _approved_org(Org.Kind.DEPARTMENT, f"{kind}{suffix}", office, office, serial)
+            org.industry = INDUSTRIES[count % len(INDUSTRIES)]
             departments.append(Node(org, office))
         units: list[Node] = []
         office_weights = [1.0 if office.region.level == "county" else 3.0 for office in offices]
@@ -140,15 +145,8 @@ class Province:
                 department = department_node.org
             kind = UNIT_KINDS[index % len(UNIT_KINDS)].format(n=index // len(UNIT_KINDS) + 1)
             serial += 1
-            org = Org(
-                kind=Org.Kind.UNIT,
-                name=f"{office.region.full_name}{kind}"[:100],
-                parent=parent,
-                region=office.region,
-                status=Org.Status.APPROVED,
-                credit_code=_credit_code(office.region_id, serial),
-                industry=INDUSTRIES[index % len(INDUSTRIES)],
-            )
+            org = _approved_org(Org.Kind.UNIT, kind, parent, office, serial)
+            org.industry = INDUSTRIES[index % len(INDUSTRIES)]
             units.append(Node(org, office, department))
         return offices, departments, units
 
