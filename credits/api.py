@@ -18,12 +18,13 @@ from .rules.values import as_json_number
 DEFAULT_RATE_LIMIT = 120  # requests a minute per client IP; the form calls while the user types
 
 
-def _json(payload: dict, status: int = 200) -> JsonResponse:
+def json_response(payload: dict, status: int = 200) -> JsonResponse:
+    """UTF-8 JSON with the Chinese as characters, not \\u escapes (every JSON API answers so)."""
     return JsonResponse(payload, status=status, json_dumps_params={"ensure_ascii": False})
 
 
 def _errors(errors: dict, status: int = 400) -> JsonResponse:
-    return _json({"errors": errors}, status=status)
+    return json_response({"errors": errors}, status=status)
 
 
 # A computation's body is a category code and a handful of numbers: {"category": ..., "params":
@@ -72,16 +73,32 @@ def _strings(value):
             yield from _strings(item)
 
 
-def _json_object(request) -> dict:
+class BodyTooLarge(ValueError):
+    """A body over the endpoint's byte limit (an endpoint may answer it with 413)."""
+
+
+def _declared_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def json_object(
+    request, *, max_bytes: int = BODY_MAX_BYTES, max_depth: int = BODY_MAX_DEPTH
+) -> dict:
     """The request's JSON object; ValueError with a Chinese message when it is none, is too
-    large or too deep, or carries a character that no category or number has."""
-    if len(request.body) > BODY_MAX_BYTES:
-        raise ValueError(f"请求内容过大（不超过 {BODY_MAX_BYTES} 字节）。")
+    large (``BodyTooLarge``) or too deep, or carries a character that no category, number or
+    name has. Each endpoint passes the limits its bodies need."""
+    too_large = f"请求内容过大（不超过 {max_bytes} 字节）。"
+    # The declared length first: a body over the limit is refused before it is read at all.
+    if _declared_length(request) > max_bytes or len(request.body) > max_bytes:
+        raise BodyTooLarge(too_large)
     try:
         text = request.body.decode("utf-8")
     except UnicodeDecodeError:
         raise ValueError("请求内容须为 UTF-8 编码的 JSON 对象。") from None
-    if _nesting_depth(text) > BODY_MAX_DEPTH:
+    if _nesting_depth(text) > max_depth:
         raise ValueError("请求内容的嵌套层级过深。")
     try:
         body = json.loads(text)
@@ -119,14 +136,14 @@ class HoursComputeView(RateLimitedMixin, View):
 
     def post(self, request):
         try:
-            body = _json_object(request)
+            body = json_object(request)
         except ValueError as exc:
             return _errors({"body": str(exc)})
         try:
             result = compute(body.get("category"), body.get("params"))
         except RuleError as exc:
             return _errors(exc.errors)
-        return _json(
+        return json_response(
             {
                 "category": result.category,
                 "hours": as_json_number(result.hours),
@@ -147,4 +164,4 @@ class HoursCategoriesView(RateLimitedMixin, View):
         if subject is not None and subject not in Subject.values:
             return _errors({"subject": "未知的科目类型。"})
         schemas = [category_schema(category.code) for category in categories_for(subject)]
-        return _json({"categories": schemas})
+        return json_response({"categories": schemas})

@@ -36,12 +36,17 @@ class CreditsConfig(AppConfig):
 
         register_requirement_menu()
 
-        from orgtree.roles import is_admin, is_hrss_admin
+        from orgtree.roles import is_admin, is_hrss_admin, is_institution_admin
         from portal.home import register_home_panel
 
         from .views.review import review_home_panel
 
         register_menu_item("学时审核", "credits:review-queue", is_admin, order=55)
         register_home_panel(review_home_panel)
+        from .views.intake import may_import
+
+        register_menu_item("批量导入", "credits:imports", may_import, order=58)
+        register_menu_item("培训项目", "credits:programmes", is_institution_admin, order=59)
         register_menu_item("抽查审验", "credits:spotchecks", is_hrss_admin, order=56)
         register_menu_item("失信记录", "credits:sanctions", is_hrss_admin, order=57)
+        register_menu_item("平台接口令牌", "credits:api-tokens", is_hrss_admin, order=60)

@@ -11,10 +11,12 @@ from django.utils import timezone
 from accounts.demo import DEMO_PERSON_ID
 from accounts.models import User
 
-from .models import Declaration
+from .models import Declaration, TrainingProgramme
 from .services import declaration_create, declaration_evidence_add, declaration_submit
 
 DEMO_DECLARATION_TITLE = "全国医院感染管理学术年会"
+DEMO_INSTITUTION_ADMIN = "inst_pds_base"
+DEMO_PROGRAMME_TITLE = "平顶山市卫生专业技术人员知识更新培训班"
 
 
 def demo_png() -> bytes:
@@ -37,7 +39,8 @@ def demo_declaration_submit(user, *, evidence_name: str, **fields) -> int:
 
 @transaction.atomic
 def credits_demo_ensure() -> None:
-    """张伟's submitted declaration of this year."""
+    """张伟's submitted declaration of this year, and the institution's programme."""
+    programme_demo_ensure()
     user = User.objects.get(id_number=DEMO_PERSON_ID)
     if Declaration.objects.filter(person__user=user, title=DEMO_DECLARATION_TITLE).exists():
         return
@@ -50,4 +53,26 @@ def credits_demo_ensure() -> None:
         title=DEMO_DECLARATION_TITLE,
         organiser="中华预防医学会",
         description="参加年会并宣读论文。",
+    )
+
+
+def programme_demo_ensure() -> None:
+    """The demo institution's training programme of this year, ready for its results upload
+    (批量导入 › 培训成绩上报)."""
+    from .intake.programmes import programme_save
+
+    admin = User.objects.filter(username=DEMO_INSTITUTION_ADMIN).first()
+    if admin is None or TrainingProgramme.objects.filter(title=DEMO_PROGRAMME_TITLE).exists():
+        return
+    today = timezone.localdate()
+    start = today.replace(month=3, day=10) if today.month > 3 else today.replace(month=1, day=5)
+    programme_save(
+        actor=admin,
+        title=DEMO_PROGRAMME_TITLE,
+        category="training_base",
+        start_date=start,
+        end_date=start.replace(day=start.day + 2),
+        hours="24",
+        approver="平顶山市人力资源和社会保障局",
+        document_no=f"平人社继教〔{today.year}〕3号",
     )

@@ -42,3 +42,28 @@ def review_batch_job(job: Job) -> None:
         moved += applied.count
         position += len(chunk)
     job_finish(job=job, result={"moved": moved, "total": len(ids)})
+
+
+# --- Bulk intake (credits/intake) ------------------------------------------------------------
+
+from .intake import (  # noqa: E402  (imported to register their import kinds)
+    declarations,  # noqa: F401
+    institutions,  # noqa: F401
+    people_import,  # noqa: F401
+)
+from .intake.services import (  # noqa: E402
+    IMPORT_COMMIT,
+    IMPORT_VALIDATE,
+    import_commit_run,
+    import_validate_run,
+)
+
+
+@register_job_kind(IMPORT_VALIDATE, label="导入文件校验", detail_url="credits:import-job")
+def import_validate_job(job: Job) -> None:
+    import_validate_run(job=job)
+
+
+@register_job_kind(IMPORT_COMMIT, label="导入数据提交", detail_url="credits:import-job")
+def import_commit_job(job: Job) -> None:
+    import_commit_run(job=job)

@@ -8,7 +8,7 @@ from django.db.models import F, Lookup, Q, QuerySet
 
 from orgtree.selectors import scope_q
 
-from .models import Declaration, Evidence, Exemption, ReviewEvent
+from .models import Declaration, Evidence, Exemption, ReviewEvent, ReviewStatus
 
 
 def _visible(user, prefix: str = "") -> Q:
@@ -71,3 +71,31 @@ def ids_in(field: str, ids: Iterable[int]):
     if connection.vendor == "postgresql":
         return _AnyOf(F(field), list(ids))
     return Q(**{f"{field}__in": ids})
+
+
+# A person's own declaration that was withdrawn or rejected no longer holds its natural key.
+KEY_RELEASED = (ReviewStatus.WITHDRAWN, ReviewStatus.REJECTED)
+
+
+def natural_keys_taken(keys: list[str]) -> dict[str, str]:
+    """Which of these natural keys a declaration already holds, with its state's label: any
+    intake row, or a person's own declaration that is still live."""
+    if not keys:
+        return {}
+    rows = (
+        Declaration.objects.filter(ids_in("natural_key", keys))
+        .exclude(Q(source=Declaration.Source.SELF) & Q(status__in=KEY_RELEASED))
+        .values_list("natural_key", "status")
+    )
+    return {key: str(ReviewStatus(status).label) for key, status in rows}
+
+
+def declaration_twin(declaration: Declaration) -> Declaration | None:
+    """Another live declaration with the same natural key (the personal form warns of it)."""
+    return (
+        Declaration.objects.filter(natural_key=declaration.natural_key)
+        .exclude(pk=declaration.pk)
+        .exclude(Q(source=Declaration.Source.SELF) & Q(status__in=KEY_RELEASED))
+        .only("pk", "status", "source")
+        .first()
+    )

@@ -1,7 +1,9 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import api, views
+from .intake.api import CompletionsPushView
 from .views import checks as check_views
+from .views import intake as intake_views
 from .views import requirements as requirement_views
 from .views import review as review_views
 from .views import sanctions as sanction_views
@@ -9,8 +11,26 @@ from .views import sanctions as sanction_views
 app_name = "credits"
 
 urlpatterns = [
+    # 批量导入 (credits/intake)
+    path("imports/", intake_views.ImportListView.as_view(), name="imports"),
+    path("imports/new/<slug:kind>/", intake_views.ImportCreateView.as_view(), name="import-create"),
+    path(
+        "imports/template/<slug:kind>/",
+        intake_views.ImportTemplateView.as_view(),
+        name="import-template",
+    ),
+    path("imports/<id:pk>/", intake_views.ImportDetailView.as_view(), name="import-detail"),
+    path("imports/<id:pk>/commit/", intake_views.ImportCommitView.as_view(), name="import-commit"),
+    path(
+        "imports/<id:pk>/discard/", intake_views.ImportDiscardView.as_view(), name="import-discard"
+    ),
+    path("imports/<id:pk>/report/", intake_views.ImportReportView.as_view(), name="import-report"),
+    path("imports/jobs/<uuid:pk>/", intake_views.ImportJobView.as_view(), name="import-job"),
+    path("", include("credits.urls_institutions")),  # 施教机构: 培训项目
     path("api/v1/hours/compute", api.HoursComputeView.as_view(), name="hours-compute"),
     path("api/v1/hours/categories", api.HoursCategoriesView.as_view(), name="hours-categories"),
+    path("api/v1/completions", CompletionsPushView.as_view(), name="api-completions"),
+    path("platform/tokens/", include("credits.urls_tokens")),  # 平台接口令牌
     path(
         "credits/requirements/",
         requirement_views.RequirementListView.as_view(),

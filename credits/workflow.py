@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -21,8 +21,10 @@ from accounts.models import Person
 from orgtree.models import Org
 from orgtree.selectors import scope_q
 
-from .models import ReviewEvent, ReviewStatus
-from .selectors import ids_in
+from .intake.bulk import rows_insert
+from .models import Declaration, ReviewEvent, ReviewStatus
+from .rules import Subject
+from .selectors import ids_in, natural_keys_taken
 
 S = ReviewStatus
 DECLARANT = "declarant"
@@ -67,6 +69,7 @@ ACTION_LABELS = {
     "return": "退回修改",
     "reject": "不予通过",
     "revoke": "撤销",
+    "import": "批量导入",
 }
 REASON_REQUIRED = {"return", "reject", "revoke"}
 
@@ -250,3 +253,89 @@ def transition_apply(*, record, action: str, actor, comment: str = "", **fields)
         raise ValidationError("您无权执行此操作。")
     record.refresh_from_db()
     return record
+
+
+# --- Intake: the state each source has earned (DESIGN.md, "Intake") -----------------------------
+
+Source = Declaration.Source
+ENTRY: dict[str, str] = {
+    Source.UNIT_BATCH: S.UNIT_APPROVED,
+    Source.DEPARTMENT_BATCH: S.DEPT_APPROVED,
+    Source.LEGACY: S.UNIT_APPROVED,
+    Source.INSTITUTION: S.SUBMITTED,
+    Source.PLATFORM: S.SUBMITTED,
+}
+# 第九条（三）: public-course study on a platform the province recognised is registered by the
+# platform itself, so it enters filed.
+ENTRY_RECOGNISED_PUBLIC = S.FILED
+# Retries of one chunk whose keys another commit entered between our check and our insert.
+ENTER_ATTEMPTS = 3
+
+
+def entry_status(source: str, subject: str, *, recognised: bool = False) -> str:
+    if source == Source.PLATFORM and recognised and subject == Subject.PUBLIC:
+        return ENTRY_RECOGNISED_PUBLIC
+    return ENTRY[source]
+
+
+@dataclass
+class Entered:
+    """What an intake did: the new declarations by natural key (their ids and states), and the
+    keys that were already taken (with the state of the row that holds them)."""
+
+    created: dict[str, tuple[int, str]] = field(default_factory=dict)
+    taken: dict[str, str] = field(default_factory=dict)
+
+
+def declarations_enter(
+    *, declarations: list, actor, comment: str, recognised: bool = False, now=None
+) -> Entered:
+    """Enters new declarations (unsaved, natural key set, ``source`` set) at the state their
+    source has earned, with one ReviewEvent each (批量导入 by ``actor``), set-based. A key
+    that is already taken (by an intake row, or by a person's own live declaration) enters
+    nothing; a concurrent commit of the same keys makes this chunk check again and skip them.
+    Callers refresh the person-years of rows that entered filed (see ``entered_filed``)."""
+    now = now or timezone.now()
+    by_key: dict[str, Declaration] = {}
+    for declaration in declarations:
+        by_key.setdefault(declaration.natural_key, declaration)
+    for attempt in range(ENTER_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return _enter(by_key, actor=actor, comment=comment, recognised=recognised, now=now)
+        except IntegrityError:
+            if attempt == ENTER_ATTEMPTS - 1:
+                raise
+            for declaration in by_key.values():
+                declaration.pk = None
+    raise AssertionError("unreachable")
+
+
+def _enter(by_key: dict, *, actor, comment: str, recognised: bool, now) -> Entered:
+    taken = natural_keys_taken(list(by_key))
+    fresh = [declaration for key, declaration in by_key.items() if key not in taken]
+    for declaration in fresh:
+        declaration.status = entry_status(
+            declaration.source, declaration.subject, recognised=recognised
+        )
+        declaration.created_at = declaration.updated_at = declaration.submitted_at = now
+        declaration.created_by = actor
+    rows_insert(fresh)
+    rows_insert(
+        [
+            ReviewEvent(
+                declaration_id=declaration.pk,
+                action="import",
+                from_status=S.DRAFT,
+                to_status=declaration.status,
+                actor=actor,
+                comment=comment,
+                created_at=now,
+            )
+            for declaration in fresh
+        ]
+    )
+    return Entered(
+        created={d.natural_key: (d.pk, d.status) for d in fresh},
+        taken=taken,
+    )

@@ -95,6 +95,11 @@ def is_admin(user) -> bool:
     return roles_of(user).is_admin
 
 
+def is_institution_admin(user) -> bool:
+    """An admin of a training institution (施教机构): its programmes and their results."""
+    return bool(roles_of(user).paths(Org.Kind.INSTITUTION))
+
+
 def hrss_offices(user) -> tuple[Org, ...]:
     """The approved HRSS offices the user administers, the highest first."""
     return roles_of(user).hrss_offices

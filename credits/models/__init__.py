@@ -2,6 +2,7 @@
 
 from .checks import Sanction, SanctionQuerySet, SpotCheck, SpotCheckItem
 from .common import HOURS
+from .intake import ApiToken, ImportBatch, ImportRow, PlatformRecord, TrainingProgramme
 from .records import (
     EDITABLE,
     IN_REVIEW,
@@ -17,6 +18,11 @@ from .records import (
 from .requirements import Requirement
 
 __all__ = [
+    "ApiToken",
+    "ImportBatch",
+    "ImportRow",
+    "PlatformRecord",
+    "TrainingProgramme",
     "EDITABLE",
     "HOURS",
     "IN_REVIEW",

@@ -135,6 +135,17 @@ class Declaration(Reviewable):
     approved_hours = models.DecimalField("认定学时", null=True, blank=True, **HOURS)
     approved_reason = models.CharField("学时调整原因", max_length=300, blank=True)
     source = models.CharField("来源", max_length=20, choices=Source.choices, default=Source.SELF)
+    # The natural key's digest (credits.intake.keys): person, year, subject, category, title,
+    # start date. Unique among intake rows, so that no file, commit or push enters twice.
+    natural_key = models.CharField("去重键", max_length=64, blank=True, db_index=True)
+    batch = models.ForeignKey(
+        "credits.ImportBatch",
+        verbose_name="导入批次",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="declarations",
+    )
 
     class Meta:
         verbose_name = "学时申报"
@@ -154,7 +165,15 @@ class Declaration(Reviewable):
                 condition=models.Q(status=ReviewStatus.FILED),
             ),
         ]
-        constraints = [submitted_when_waiting("decl_waiting_submitted")]
+        constraints = [
+            submitted_when_waiting("decl_waiting_submitted"),
+            models.UniqueConstraint(
+                fields=["natural_key"],
+                condition=~models.Q(source="self") & ~models.Q(natural_key=""),
+                name="decl_intake_natural_key",
+                violation_error_message="与已有的导入记录重复（同一人员、年度、科目、类别、项目名称和开始日期），请勿重复申报。",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.year} {self.title}"

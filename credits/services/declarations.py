@@ -13,6 +13,7 @@ from django.http import Http404
 from portal.forms import date_in_range
 from portal.services import audit_record
 
+from ..intake.keys import natural_key_of, title_clean
 from ..models import Declaration, Evidence, ReviewStatus
 from ..rules import CATEGORIES, Basis, RuleError, compute
 from ..workflow import transition_apply
@@ -27,7 +28,7 @@ from .records import (
 )
 
 
-def _fill(
+def declaration_fill(
     declaration: Declaration,
     *,
     year: int,
@@ -39,6 +40,9 @@ def _fill(
     end_date: date | None,
     description: str,
 ) -> None:
+    """Sets a declaration's activity and its hours from the rules engine, with its natural key
+    (the person set already); ValidationError by field for anything wrong. The personal form
+    and every import fill a declaration here."""
     year_check(year)
     try:
         computation = compute(category, params)
@@ -55,7 +59,7 @@ def _fill(
     declaration.subject = CATEGORIES[category].subject
     # JSON-safe whatever the caller passed (forms give ints and Decimals, imports give text).
     declaration.params = json.loads(json.dumps(params, cls=DjangoJSONEncoder))
-    declaration.title = title.strip()
+    declaration.title = title_clean(title)
     declaration.organiser = organiser.strip()
     declaration.start_date = start_date
     declaration.end_date = end_date
@@ -65,6 +69,7 @@ def _fill(
     declaration.computed_hours = computation.hours if computation.basis == Basis.COMPUTED else None
     if not declaration.title:
         raise ValidationError({"title": "请填写项目名称。"})
+    declaration.natural_key = natural_key_of(declaration)
 
 
 @transaction.atomic
@@ -81,7 +86,7 @@ def declaration_create(*, actor, **data: Any) -> Declaration:
         source=Declaration.Source.SELF,
         claimed_hours=Decimal(0),
     )
-    _fill(declaration, **data)
+    declaration_fill(declaration, **data)
     declaration.full_clean()
     declaration.save()
     audit_record(
@@ -97,7 +102,7 @@ def declaration_create(*, actor, **data: Any) -> Declaration:
 def declaration_update(*, actor, declaration_id: int, **data: Any) -> Declaration:
     declaration = own_record(Declaration, actor=actor, pk=declaration_id, lock=True)
     editable_check(declaration)
-    _fill(declaration, **data)
+    declaration_fill(declaration, **data)
     declaration.full_clean()
     declaration.save()
     audit_record(

@@ -21,7 +21,7 @@ from ..forms import (
 )
 from ..models import Declaration, ReviewStatus
 from ..rules import CATEGORIES, Basis, RuleError, categories_for, compute
-from ..selectors import declarations_of, declarations_visible_to
+from ..selectors import declaration_twin, declarations_of, declarations_visible_to
 from ..services import (
     declaration_create,
     declaration_delete,
@@ -175,6 +175,14 @@ class DeclarationFormView(ABC, ProfessionalRequiredMixin, View):
                 return redirect("credits:declaration-detail", self.declaration.pk)
             form_errors_add(form, exc, route=params_form.error_route())
             return self.render_form(form, params_form)
+        twin = declaration_twin(declaration)
+        if twin is not None:
+            messages.warning(
+                request,
+                f"注意：已有一条相同的学时记录（{twin.get_source_display()}，"
+                f"{twin.get_status_display()}）：同一人员、年度、科目、类别、项目名称和开始日期"
+                "相同。同一活动只能登记一次，请核对后删除或撤回重复的申报。",
+            )
         return self.saved(declaration)
 
     @abstractmethod
