@@ -2,22 +2,19 @@
 .csv file becomes a list of items, and each item becomes an entry of one kind (an ID number, a
 证书管理号, malformed with the reason, or a repeat of an earlier entry).
 
-Nothing here touches the database or stores the file; the size and count limits are checked
-here so that a form, a test or a script get the same answers.
+Nothing here touches the database or stores the file; the size and count limits are set here
+so that a form, a test or a script get the same answers.
 """
 
-import csv
-import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from openpyxl import load_workbook
 
 from portal.ids import normalize_id_number
+from portal.spreadsheets import header_key, is_mangled_number, sheet_rows
 
 ID = "id"
 CERT_NO = "cert_no"
@@ -25,33 +22,24 @@ MALFORMED = "malformed"
 DUPLICATE = "duplicate"
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-# A 5 MB workbook may still inflate enormously (a zip bomb); real lists of 10,000 numbers
-# inflate to a few MB.
-MAX_XLSX_INFLATED = 100 * 1024 * 1024
-# Rows scanned in a file before giving up: blank rows are skipped, but not without end.
+# Rows read from a file at most: the query answers 10,000 numbers, and a longer file is refused
+# before its rows are parsed.
 MAX_FILE_ROWS = 100_000
-HEADER_CELLS = 50
 INPUT_SHOWN = 40
 HEADER_NAMES = frozenset(
-    {"身份证号", "身份证号码", "公民身份号码", "证件号码", "证件号", "证书管理号", "证书编号"}
+    header_key(name)
+    for name in (
+        "身份证号",
+        "身份证号码",
+        "公民身份号码",
+        "证件号码",
+        "证件号",
+        "证书管理号",
+        "证书编号",
+    )
 )
 # What separates numbers in pasted text (after NFKC, which turns "，；" into ",;").
 SEPARATORS = re.compile(r"[\s,;、]+")
-# How Excel shows a long number kept as a number: its last digits are gone.
-SCIENTIFIC = re.compile(r"^\d+(\.\d+)?E\+?\d+$")
-XLSX_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
-
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
-BINARY_MAGICS = (b"\x89PNG", b"\xff\xd8\xff", b"%PDF", b"GIF8", b"BM", ZIP_MAGIC, OLE2_MAGIC)
-UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-
-NOT_XLSX = "文件内容不是有效的 Excel（.xlsx）文件，请确认文件未损坏，或另存为 CSV 后上传。"
-OLD_XLS = "不支持旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 或 CSV 后上传。"
-NOT_CSV = "文件内容不是文本格式的 CSV 文件，请上传 .xlsx 文件或另存为 CSV 后上传。"
-WRONG_TYPE = "只能上传 Excel（.xlsx）或 CSV（.csv）文件。"
-BAD_ENCODING = "无法识别 CSV 文件的编码，请另存为“CSV UTF-8（逗号分隔）”后上传。"
-TOO_MANY_ROWS = "文件中的行数过多，请只保留需要查询的号码。"
 
 
 @dataclass(frozen=True)
@@ -84,122 +72,29 @@ def items_from_text(text: str) -> list[str]:
 
 def items_from_upload(name: str, content: bytes) -> list[str]:
     """The first column of an uploaded .xlsx or .csv (or the column headed 身份证号, 证书管理号 or
-    证件号码), a header row skipped. Checked by content: the name only says which one is meant."""
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            f"文件不能超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB，当前为 "
-            f"{len(content) / (1024 * 1024):.1f} MB。"
-        )
-    if not content:
-        raise ValidationError("上传的文件是空的。")
-    if content.startswith(OLE2_MAGIC):
-        raise ValidationError(OLD_XLS)
-    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if suffix == "xlsx":
-        return _xlsx_items(content)
-    if suffix == "csv":
-        return _csv_items(content)
-    raise ValidationError(WRONG_TYPE)
-
-
-def _xlsx_items(content: bytes) -> list[str]:
-    if not content.startswith(ZIP_MAGIC):
-        raise ValidationError(NOT_XLSX)
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            infos = archive.infolist()
-            names = {info.filename for info in infos}
-            inflated = sum(info.file_size for info in infos)
-    except (zipfile.BadZipFile, ValueError):
-        raise ValidationError(NOT_XLSX) from None
-    if not all(part in names for part in XLSX_PARTS):
-        raise ValidationError(NOT_XLSX)
-    if inflated > MAX_XLSX_INFLATED:
-        raise ValidationError("Excel 文件解压后过大，请只保留需要查询的号码。")
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds (KeyError, XML errors...) on a bad workbook
-        raise ValidationError(NOT_XLSX) from None
-    try:
-        if not workbook.worksheets:
-            raise ValidationError(NOT_XLSX)
-        cells = workbook.worksheets[0].iter_rows(max_col=HEADER_CELLS, values_only=True)
-        rows = ([_cell_text(value) for value in row] for row in cells)
-        try:
-            return _column(rows)
-        except ValidationError:
-            raise
-        except Exception:  # a damaged sheet fails only while it is read
-            raise ValidationError(NOT_XLSX) from None
-    finally:
-        workbook.close()
-
-
-def _cell_text(value) -> str:
-    """A cell as text. A long number typed into Excel without the text format arrives as a
-    float whose last digits are lost: it is written as Excel shows it, so that the entry is
-    reported as malformed rather than matched to somebody else."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if not value.is_integer():
-            return str(value)
-        # Up to 15 digits a double is exact (a 13-digit 证书管理号 survives); beyond, it is not.
-        return str(int(value)) if abs(value) < 1e15 else f"{value:E}"
-    return str(value)
-
-
-def _csv_items(content: bytes) -> list[str]:
-    if content.startswith(UTF16_BOMS):  # Excel's "Unicode 文本"
-        text = content.decode("utf-16", errors="replace")
-    else:
-        if content.startswith(BINARY_MAGICS) or b"\x00" in content:
-            raise ValidationError(NOT_CSV)
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                text = content.decode("gb18030")
-            except UnicodeDecodeError:
-                raise ValidationError(BAD_ENCODING) from None
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    except csv.Error:  # one column: nothing to sniff
-        dialect = csv.excel
-    try:
-        return _column(csv.reader(io.StringIO(text), dialect))
-    except csv.Error:
-        raise ValidationError(NOT_CSV) from None
-
-
-def _header_key(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    证件号码), a header row skipped. The file is read by the portal's one spreadsheet reader,
+    which checks it by content and refuses it with its reason."""
+    rows = sheet_rows(name, content, max_bytes=MAX_UPLOAD_BYTES, max_rows=MAX_FILE_ROWS)
+    return _column(rows)
 
 
 def _column(rows) -> list[str]:
-    """The numbers of the chosen column, the header row (if any) left out. Reads the rows one
-    at a time and keeps only that column."""
+    """The numbers of the chosen column, the header row (if any) left out. Reads the rows (non-
+    blank, cells normalised) one at a time and keeps only that column."""
     items: list[str] = []
     column = None
-    for count, row in enumerate(rows, start=1):
-        if count > MAX_FILE_ROWS:
-            raise ValidationError(TOO_MANY_ROWS)
+    for row in rows:
         if column is None:
-            header = [_header_key("" if cell is None else str(cell)) for cell in row]
-            if not any(header):
-                continue  # blank lines above the header
-            column = next((i for i, cell in enumerate(header) if cell in HEADER_NAMES), None)
+            column = next(
+                (i for i, cell in enumerate(row) if header_key(cell) in HEADER_NAMES), None
+            )
             if column is not None:
                 continue
             column = 0
             # A first line without a single digit is a header such as 编号 or ID.
-            if not any(char.isdigit() for char in (header[0] if header else "")):
+            if not any(char.isdigit() for char in row[0]):
                 continue
-        cell = str(row[column]).strip() if column < len(row) and row[column] is not None else ""
+        cell = row[column] if column < len(row) else ""
         if cell:
             items.append(cell)
     return items
@@ -228,7 +123,7 @@ def classify(item: str) -> Entry:
     """One item as an entry: an ID number, a 证书管理号, or malformed with the reason."""
     raw = item.strip()
     text = _normalise(item)
-    if SCIENTIFIC.match(text):
+    if is_mangled_number(text):
         return Entry(
             raw,
             MALFORMED,

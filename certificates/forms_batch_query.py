@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from portal.forms import form_errors_add
 from portal.jobs import job_runs_inline
+from portal.spreadsheets import size_check
 
 from .batch_query import MAX_UPLOAD_BYTES, check_count, items_from_text, items_from_upload
 from .forms_batch import year_choices
@@ -69,11 +70,7 @@ class BatchQueryForm(YearsMixin, forms.Form):
         upload = self.cleaned_data.get("upload")
         if not upload:
             return None
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(
-                f"文件不能超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB，当前为 "
-                f"{upload.size / (1024 * 1024):.1f} MB。"
-            )
+        size_check(upload.size, MAX_UPLOAD_BYTES)  # before the upload is read into memory
         return items_from_upload(upload.name, upload.read())
 
     def clean(self):

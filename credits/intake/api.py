@@ -20,7 +20,6 @@ from .tokens import TokenRefused, api_token_authenticate
 # value be refused on its own instead of the whole push.
 PUSH_MAX_BYTES = 1024 * 1024
 PUSH_MAX_DEPTH = 4
-DEFAULT_RATE_LIMIT = 60  # pushes a minute per token
 REALM = 'Bearer realm="continuing-education"'
 
 
@@ -62,7 +61,7 @@ class CompletionsPushView(View):
             token = api_token_authenticate(request.headers.get("Authorization", ""))
         except TokenRefused as refused:
             return unauthorised(refused)
-        limit = getattr(settings, "PLATFORM_PUSH_RATE_LIMIT", DEFAULT_RATE_LIMIT)
+        limit = settings.PLATFORM_PUSH_RATE_LIMIT
         if rate_limit_hit(scope="platform-push", key=str(token.pk), limit=limit):
             response = error_response("推送过于频繁，请稍后再试。", 429)
             response["Retry-After"] = str(rate_limit_retry_after())

@@ -36,6 +36,8 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # Reverse proxies whose X-Forwarded-For is believed (rate limits and audit need client IPs).
 TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
 HOURS_COMPUTE_RATE_LIMIT = int(os.environ.get("HOURS_COMPUTE_RATE_LIMIT", "120"))  # per IP/min
+# Requests a minute per learning-platform token on POST /api/v1/completions.
+PLATFORM_PUSH_RATE_LIMIT = int(os.environ.get("PLATFORM_PUSH_RATE_LIMIT", "60"))
 # Public certificate lookups per IP a minute: the lookup form's submissions and both JSON API
 # endpoints share this one budget, so the API is no way round the form's limit.
 CERT_LOOKUP_RATE_LIMIT = int(os.environ.get("CERT_LOOKUP_RATE_LIMIT", "10"))

@@ -304,7 +304,7 @@ def long_csv(rows: int) -> bytes:
         ("a.xlsx", None, "解压后"),
         ("a.xlsx", xlsx([["x"]], headers=["编号", "名称"]), "文件缺少以下列"),
         ("a.xlsx", xlsx([]), "没有数据行"),
-        ("a.csv", None, "超过单次导入上限 100,000 行"),
+        ("a.csv", None, "超过单个文件的上限 100,000 行"),
     ],
     ids=["text", "png", "extension", "bomb", "template", "empty", "rows"],
 )
