@@ -7,9 +7,7 @@ declaration the person made. The participant may work anywhere in the institutio
 an institution trains people of every unit, not of its subtree. A failed row registers nothing.
 """
 
-from collections.abc import Iterable
-
-from orgtree.models import Org, Region
+from orgtree.models import Org
 from orgtree.roles import roles_of
 from portal.spreadsheets import Column, TemplateColumn, template_xlsx
 
@@ -18,6 +16,7 @@ from ..rules.values import as_text
 from .declarations import ID_NUMBER, NAME, DeclarationsKind, declaration_build
 from .fields import CellError, hours_read
 from .kinds import SKIPPED, Outcome, register
+from .persons import province_paths
 
 PASSED, FAILED = "合格", "不合格"
 NOT_PASSED = "考核不合格，不登记学时。"
@@ -26,18 +25,6 @@ OUTSIDE_PROVINCE = "该人员不在本省注册。"
 
 RESULT = Column("result", ("考核结果", "考核结论", "成绩"))
 HOURS = Column("hours", ("学时", "培训学时", "认定学时"), required=False)
-
-
-def province_paths(orgs: Iterable[Org]) -> tuple[str, ...]:
-    """The paths of the province HRSS offices above ``orgs`` (the roots of their trees), read
-    from the ancestors' ids in the orgs' paths in one query."""
-    ancestors = {int(part) for org in orgs for part in org.path.strip("/").split("/") if part}
-    if not ancestors:
-        return ()
-    paths = Org.objects.filter(
-        pk__in=ancestors, kind=Org.Kind.HRSS, region__level=Region.Level.PROVINCE
-    ).values_list("path", flat=True)
-    return tuple(sorted(paths))
 
 
 def programme_description(programme) -> str:

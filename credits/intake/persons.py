@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 
 from accounts.models import Person
+from orgtree.models import Org
 from portal.ids import normalize_id_number
 from portal.spreadsheets import is_mangled_number
 
@@ -91,3 +92,22 @@ def person_match(
         return None
     outcome.person_id = person.pk
     return person
+
+
+def province_paths(orgs: Iterable[Org]) -> tuple[str, ...]:
+    """The path of the outermost HRSS office above each of ``orgs`` (its province's office, the
+    root of its tree), read from the ancestors' ids in the orgs' paths in one query: the scope
+    of an institution, whose trainees may work anywhere in its province."""
+    orgs = list(orgs)
+    ancestors = {int(part) for org in orgs for part in org.path.strip("/").split("/") if part}
+    if not ancestors:
+        return ()
+    offices = set(
+        Org.objects.filter(pk__in=ancestors, kind=Org.Kind.HRSS).values_list("path", flat=True)
+    )
+    roots = set()
+    for org in orgs:
+        above = [path for path in offices if org.path.startswith(path)]
+        if above:
+            roots.add(min(above, key=len))
+    return tuple(sorted(roots))

@@ -27,7 +27,7 @@ from ..signals import person_years_changed
 from ..workflow import declarations_enter
 from .declarations import declaration_build
 from .kinds import VALID, Outcome
-from .persons import id_number_read, person_match, persons_by_id_number
+from .persons import id_number_read, person_match, persons_by_id_number, province_paths
 
 MAX_RECORDS = 1000
 EXTERNAL_ID_MAX = PlatformRecord._meta.get_field("external_id").max_length
@@ -139,21 +139,11 @@ def _read(completion: Completion, record: dict) -> None:
     completion.completed_on = _completed_on(record, outcome)
 
 
-def province_path(institution: Org) -> str:
-    """The path of the outermost HRSS office above the institution (its province's), or ""."""
-    parts = institution.path.strip("/").split("/")
-    above = ["/" + "/".join(parts[:depth]) + "/" for depth in range(1, len(parts))]
-    paths = Org.objects.filter(
-        kind=Org.Kind.HRSS, status=Org.Status.APPROVED, path__in=above
-    ).values_list("path", flat=True)
-    return min(paths, key=len, default="")
-
-
 def _check(completions: list[Completion], *, institution: Org) -> None:
     """Who each record is about (an approved person of the institution's province, by ID number
     and name), and its declaration from the rules engine."""
     people = persons_by_id_number(completion.number for completion in completions)
-    province = province_path(institution)
+    province = next(iter(province_paths([institution])), "")
     paths = (province,) if province else ()
     for completion in completions:
         outcome = completion.outcome

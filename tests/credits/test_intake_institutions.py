@@ -10,7 +10,7 @@ from django.http import Http404
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from credits.intake.institutions import province_paths
+from credits.intake.persons import province_paths
 from credits.intake.programmes import programme_save
 from credits.models import (
     Declaration,

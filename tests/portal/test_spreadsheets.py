@@ -2,7 +2,6 @@
 here (openpyxl, XlsxWriter, csv, zipfile), read back as tables; every refusal with its message.
 No database."""
 
-import csv
 import datetime
 import io
 import re
@@ -27,6 +26,7 @@ from portal.spreadsheets import (
     table_read,
     template_xlsx,
 )
+from tests.certificates.test_batch_query_parsing import csv_file
 from tests.credits.views_support import image_bytes
 
 ID = "410402198503121234"
@@ -58,12 +58,6 @@ def openpyxl_file(*sheets) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def csv_file(rows, encoding: str, delimiter: str = ",") -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter).writerows(rows)
-    return buffer.getvalue().encode(encoding)
 
 
 def values(table) -> list[tuple]:
