@@ -49,6 +49,7 @@ def review_batch_job(job: Job) -> None:
 from .intake import (  # noqa: E402  (imported to register their import kinds)
     declarations,  # noqa: F401
     institutions,  # noqa: F401
+    legacy,  # noqa: F401
     people_import,  # noqa: F401
 )
 from .intake.services import (  # noqa: E402
