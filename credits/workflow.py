@@ -20,8 +20,8 @@ from django.utils import timezone
 from accounts.models import Person
 from orgtree.models import Org
 from orgtree.selectors import scope_q
+from portal.bulk import rows_insert
 
-from .intake.bulk import rows_insert
 from .models import Declaration, ReviewEvent, ReviewStatus
 from .rules import Subject
 from .selectors import ids_in, natural_keys_taken

@@ -99,16 +99,31 @@ class Sheet:
 # --- Cells ---------------------------------------------------------------------------------------
 
 
+# Full-width digits, letters, spaces and the point and hyphen of numbers and dates as ASCII. Not
+# NFKC on everything: a Chinese title's full-width brackets and commas stay as typed, so that an
+# imported activity and the same activity declared by hand carry the same text and natural key.
+FULL_WIDTH = str.maketrans(
+    {
+        **{0xFF10 + i: ord("0") + i for i in range(10)},
+        **{0xFF21 + i: ord("A") + i for i in range(26)},
+        **{0xFF41 + i: ord("a") + i for i in range(26)},
+        0x3000: " ",
+        0xFF0E: ".",
+        0xFF0D: "-",
+    }
+)
+
+
 def cell_text(value: object) -> str:
-    """A cell as the text a person sees in it, normalised: NFKC (full-width digits, letters and
-    spaces become ASCII), runs of whitespace made one space, stripped, without the apostrophe
+    """A cell as the text a person sees in it, normalised: full-width digits, letters and spaces
+    as ASCII (FULL_WIDTH), runs of whitespace made one space, stripped, without the apostrophe
     Excel shows before a number kept as text. A float of 1e15 and above has lost digits (Excel
     keeps 15) and is written as Excel shows it, "4.10402E+17", so that it can never match a
     real ID number (see is_mangled_number); an int is the file's own digits, written as such."""
     if value is None:
         return ""
     if isinstance(value, str):
-        text = WHITESPACE.sub(" ", unicodedata.normalize("NFKC", value)).strip()
+        text = WHITESPACE.sub(" ", value.translate(FULL_WIDTH)).strip()
         return text[1:].lstrip() if text.startswith("'") else text
     if isinstance(value, bool):
         return "是" if value else "否"

@@ -4,6 +4,7 @@
 # PostgreSQL database, measures every figure with Redis as cache and broker, prints the table and
 # writes bench-results.json. With BENCH_KEEP=1 the database is kept (bench_province_<scale>) and
 # the next run at the same scale measures it again without generating (migrating it first).
+# BENCH_ONLY=imports measures only the Excel import (`make bench-import`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -56,4 +57,5 @@ fi
 if [ "$generated" = "0" ]; then
   .venv/bin/python manage.py bench_generate --scale "$scale"
 fi
-.venv/bin/python manage.py bench_province "$@"
+# BENCH_ONLY (e.g. "imports", what `make bench-import` sets) measures those parts alone.
+.venv/bin/python manage.py bench_province ${BENCH_ONLY:+--only "$BENCH_ONLY"} "$@"

@@ -1,26 +1,33 @@
 """The generator's set-based SQL: everything that follows from the people, one INSERT ... SELECT
 each (bench_unit is the generator's table of each unit's department, office and admins)."""
 
+from credits.intake.keys import KEY_SQL
+
 # One declaration per person and year. Past years are mostly filed; the current year is spread
 # over the workflow, so every reviewer has a deep queue. ``h`` is a stable per-row hash.
-DECLARATIONS = """
+DECLARATIONS = (
+    """
 INSERT INTO credits_declaration (org_path, year, status, created_at, updated_at, submitted_at,
     subject, category, params, title, organiser, start_date, end_date, description,
     claimed_hours, computed_hours, basis, approved_hours, approved_reason, source, created_by_id,
-    person_id, unit_id, has_department, person_name)
-SELECT p.org_path, s.y, s.status, s.at - interval '1 day', s.at + interval '6 days',
+    person_id, unit_id, has_department, person_name, natural_key)
+SELECT d.*, """
+    + KEY_SQL
+    + """ FROM (
+SELECT p.org_path, s.y AS year, s.status, s.at - interval '1 day', s.at + interval '6 days',
     CASE WHEN s.status = 'draft' THEN NULL ELSE s.at END,
-    s.subject, CASE s.subject WHEN 'public' THEN 'public_course' ELSE 'training_activity' END,
+    s.subject, CASE s.subject WHEN 'public' THEN 'public_course' ELSE 'training_activity' END
+        AS category,
     CASE s.subject WHEN 'public' THEN jsonb_build_object('hours', 30)
         ELSE jsonb_build_object('hours', 60, 'organizer_level', 'provincial') END,
     CASE s.subject WHEN 'public' THEN s.y || '年度专业技术人员公需科目网络学习'
-        ELSE s.y || '年度' || u.industry || '专业技术人员知识更新培训班' END,
+        ELSE s.y || '年度' || u.industry || '专业技术人员知识更新培训班' END AS title,
     CASE s.subject WHEN 'public' THEN '河南省专业技术人员公需科目学习平台'
         ELSE '河南省' || u.industry || '行业协会' END,
-    make_date(s.y, 1, 1) + (s.h %% 300), make_date(s.y, 1, 1) + (s.h %% 300) + 2, '',
-    s.hours, NULL, 'declared',
+    make_date(s.y, 1, 1) + (s.h %% 300) AS start_date, make_date(s.y, 1, 1) + (s.h %% 300) + 2,
+    '', s.hours, NULL::numeric, 'declared',
     CASE WHEN s.status IN ('filed', 'revoked') THEN s.hours END, '', 'self', p.user_id,
-    p.id, p.unit_id, b.dept_id IS NOT NULL, usr.name
+    p.id AS person_id, p.unit_id, b.dept_id IS NOT NULL, usr.name
 FROM accounts_person p
 JOIN accounts_user usr ON usr.id = p.user_id
 JOIN bench_unit b ON b.unit_id = p.unit_id
@@ -47,7 +54,9 @@ CROSS JOIN LATERAL (
     ) AS years
 ) AS s
 WHERE p.status = 'approved'
+) AS d
 """
+)
 
 # The trail of each declaration, by the admins of its unit, department and HRSS office.
 REVIEW_EVENTS = """

@@ -15,9 +15,10 @@ from datetime import datetime
 
 import psycopg
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.utils.crypto import salted_hmac
 
+from portal.bulk import rows_insert
 from portal.cache_redis import redis_for
 from portal.queue import enqueue
 from portal.text import without_control_characters
@@ -25,7 +26,8 @@ from portal.text import without_control_characters
 from ..models import CertificateIssue, VerificationLog
 
 logger = logging.getLogger(__name__)
-# COPY goes through psycopg's own cursor, whose errors Django does not wrap.
+# What a write of the log may raise: Django's errors (portal.bulk wraps its COPY's), and
+# psycopg's own should one ever escape the wrapping.
 WRITE_ERRORS = (DatabaseError, psycopg.Error)
 CODE_MAX = VerificationLog._meta.get_field("code").max_length
 BUFFER_KEY = "certificates:verification-log"
@@ -72,19 +74,10 @@ LOG_COLUMNS = ("created_at", "channel", "code", "issue_id", "ip_hash", "found")
 
 
 def _rows_write(rows: Iterable[tuple]) -> None:
-    """Inserts log rows (values in LOG_COLUMNS order): COPY on PostgreSQL, about ten times
-    cheaper a row than an INSERT of model instances, which matters as every scan costs one."""
-    if connection.vendor != "postgresql":
-        VerificationLog.objects.bulk_create(
-            VerificationLog(**dict(zip(LOG_COLUMNS, row, strict=True))) for row in rows
-        )
-        return
-    table = connection.ops.quote_name(VerificationLog._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(column) for column in LOG_COLUMNS)
-    sql = f"COPY {table} ({columns}) FROM STDIN"
-    with transaction.atomic(), connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row(row)
+    """Inserts log rows (values in LOG_COLUMNS order) with portal.bulk's COPY on PostgreSQL,
+    about ten times cheaper a row than an INSERT, which matters as every scan costs one."""
+    with transaction.atomic():
+        rows_insert([VerificationLog(**dict(zip(LOG_COLUMNS, row, strict=True))) for row in rows])
 
 
 def _buffered_entry(raw: bytes | str) -> dict | None:

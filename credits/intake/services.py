@@ -17,12 +17,12 @@ from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
 
+from portal.bulk import rows_insert
 from portal.models import Job
 from portal.services import audit_record, job_create, job_finish, job_progress
 from portal.spreadsheets import MAX_BYTES, table_read
 
 from ..models import ImportBatch, ImportRow
-from .bulk import rows_insert
 from .kinds import Outcome, kind_of
 from .selectors import batches_visible_to, may_commit, programmes_visible_to, upload_org
 

@@ -10,11 +10,13 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 
-from bench.province import jobs, pages, workers
+from bench.province import imports, jobs, pages, workers
 from bench.province.generate import Province
 from bench.province.handles import meta_get
 from bench.province.report import Report
+from credits.models import Declaration, ImportBatch, ImportRow
 from portal.celery import app
+from portal.models import Job
 
 pytestmark = [pytest.mark.serial, pytest.mark.django_db(transaction=True)]
 
@@ -41,6 +43,7 @@ def test_a_tiny_province_is_measured_and_reported(province, tmp_path, settings, 
     report = Report(write=lines.append)
     pages.measure(report, province, rounds=2)
     jobs.measure(report, province, write=lines.append)
+    imported = imports.measure(report, province, write=lines.append, rows=2_000)
     if with_worker:  # the worker figures start a real worker: a broker, and tasks not inline
         settings.CELERY_TASK_ALWAYS_EAGER = False
         monkeypatch.setitem(app.conf, "task_always_eager", False)
@@ -55,7 +58,15 @@ def test_a_tiny_province_is_measured_and_reported(province, tmp_path, settings, 
         f"queue.{role}.{variant}"
         for role in pages.ROLES
         for variant in ("first", "deep", "year", "name", "id_number")
-    } | {"people.province", "audit.city", "me.credits", "batch.approve", "batch_query.10k"}
+    } | {
+        "people.province",
+        "audit.city",
+        "me.credits",
+        "batch.approve",
+        "batch_query.10k",
+        "import.validate",
+        "import.commit",
+    }
     assert expected <= names
     if with_worker:
         assert {"verify.page", "cert.render", "rss.web_worker"} <= names
@@ -63,3 +74,14 @@ def test_a_tiny_province_is_measured_and_reported(province, tmp_path, settings, 
     # Every page figure counted its queries, and the table has a line per figure.
     assert all(figure["queries"] > 0 for figure in figures if figure["name"].startswith("queue."))
     assert len(report.table()) == len(figures) + 1
+    # The import ran its two jobs on every row of the file, found the planted bad rows, and
+    # left nothing behind.
+    by_name = {figure["name"]: figure for figure in figures}
+    assert by_name["import.validate"]["queries"] > 0 and by_name["import.commit"]["queries"] > 0
+    assert imported is not None, "\n".join(lines)
+    assert set(imported.bad) == set(imports.BAD_KINDS)
+    assert imported.errors == sum(imported.bad.values())
+    assert imported.committed == imported.valid == imported.rows - imported.errors > 0
+    assert not ImportBatch.objects.exists() and not ImportRow.objects.exists()
+    assert not Declaration.objects.filter(batch__isnull=False).exists()
+    assert not Job.objects.filter(kind__startswith="credits.import").exists()

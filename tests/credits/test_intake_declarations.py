@@ -415,3 +415,38 @@ def test_the_batch_pages_do_not_query_per_row(
             assert client.get(reverse("credits:import-detail", args=[batch.pk])).status_code == 200
         with django_assert_max_num_queries(12):
             assert client.get(reverse("credits:imports")).status_code == 200
+
+
+def test_full_width_brackets_stay_and_full_width_digits_are_read(
+    client, tree, staff, django_capture_on_commit_callbacks
+):
+    a = staff["a"]
+    headers = [*HEADERS, "排序（署名或职责）"]
+    row = [
+        a.user.id_number,
+        a.user.name,
+        "２０２５",  # full-width digits
+        "在省级专业刊物（核心期刊）发表论文",
+        "心血管介入护理研究（一）",
+        "２０２５－０３－０１",
+        "",
+        "",
+        "１",
+    ]
+    client.force_login(tree.admins["hospital1"])
+    post_file(
+        client,
+        "unit_declarations",
+        xlsx([row], headers=headers),
+        capture=django_capture_on_commit_callbacks,
+    )
+    batch = ImportBatch.objects.get()
+    assert messages_by_line(batch) == {2: ("valid", "")}
+    commit(client, batch, django_capture_on_commit_callbacks)
+    entered = Declaration.objects.get()
+    assert (entered.title, entered.category, entered.year) == (
+        "心血管介入护理研究（一）",
+        "paper_core",
+        2025,
+    )
+    assert entered.params == {"rank": "1"} and entered.claimed_hours == 44

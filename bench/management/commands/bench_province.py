@@ -7,7 +7,7 @@ from bench.province import pages
 from bench.province.handles import meta_get
 from bench.province.report import Report
 
-PARTS = ("pages", "jobs", "workers")
+PARTS = ("pages", "jobs", "workers", "imports")
 
 
 class Command(BaseCommand):
@@ -20,9 +20,12 @@ class Command(BaseCommand):
         parser.add_argument("--only", default=",".join(PARTS), help="parts: " + ", ".join(PARTS))
         parser.add_argument("--rounds", type=int, default=20, help="requests per page figure")
         parser.add_argument("--quick", action="store_true", help="fewer rounds and certificates")
+        parser.add_argument(
+            "--import-rows", type=int, default=None, help="rows of the import file (50,000)"
+        )
         parser.add_argument("--output", default=str(Path(settings.BASE_DIR) / "bench-results.json"))
 
-    def handle(self, *args, only, rounds, quick, output, **options):
+    def handle(self, *args, only, rounds, quick, output, import_rows, **options):
         handles = meta_get("handles")
         if handles is None:
             raise CommandError("no generated province here: run bench_generate / 请先生成数据")
@@ -51,6 +54,11 @@ class Command(BaseCommand):
             from bench.province import workers
 
             workers.measure(report, handles, write=self.stdout.write, quick=quick)
+        if "imports" in parts:
+            from bench.province import imports
+
+            rows = import_rows or imports.ROWS
+            imports.measure(report, handles, write=self.stdout.write, rows=rows)
         report.save(Path(output))
         self.stdout.write(f"结果已写入 / written to {output}")
         report.conclude()

@@ -1,10 +1,10 @@
-"""Bulk inserts of intake rows: an import writes two thousand rows a chunk (its ImportRows at
-validation, declarations and their review events at commit), and DESIGN.md wants 1,000 rows/s
-end to end. On PostgreSQL ``bulk_create`` sends each column as one array parameter that psycopg
-quotes value by value in Python (every quote of a JSON value goes through a regular expression),
-which costs more than the rest of the row; COPY adapts a row in C, about ten times cheaper (the
-same reason certificates.services.verification writes its log by COPY). Elsewhere (SQLite)
-``bulk_create`` does the same job.
+"""Bulk inserts of many new rows: an import writes two thousand rows a chunk (its ImportRows at
+validation, declarations and their review events at commit, where DESIGN.md wants 1,000 rows/s
+end to end), and the QR page's log is written in thousands. On PostgreSQL ``bulk_create`` sends
+each column as one array parameter that psycopg quotes value by value in Python (every quote of
+a JSON value goes through a regular expression), which costs more than the rest of the row;
+COPY adapts a row in C, about ten times cheaper. Elsewhere (SQLite) ``bulk_create`` does the
+same job.
 """
 
 from collections.abc import Sequence
