@@ -25,6 +25,9 @@ from certificates.forms_issues import SingleYearForm, YearRangeForm
 from certificates.forms_verify import CertNoLookupForm, IdentityLookupForm
 from certificates.services import certificate_request, issue_render
 from credits.forms_requirements import RequirementCalculatorForm
+from credits.intake.programmes import programme_save
+from credits.intake.services import import_upload
+from credits.intake.tokens import api_token_issue
 from credits.models import Requirement, ReviewStatus, SpotCheckItem
 from credits.rules import CATEGORIES
 from credits.services.checks import spot_check_create
@@ -183,6 +186,28 @@ def world_build() -> dict:
     transfer = person_transfer_request(person=person, to_unit_id=tree.hospital2.pk, reason="调动")
     notification = Notification.objects.create(user=person.user, title="审核结果", body="已退回")
     job = job_create(actor=tree.admins["pds"], kind="system.count", params={"n": 1})
+    batch = import_upload(
+        actor=tree.admins["hospital1"],
+        kind="unit_declarations",
+        file_name="批量申报.csv",
+        content=(
+            "身份证号,姓名,年度,学时类别,项目名称,申报学时\n"
+            f"{person.user.id_number},{person.user.name},2025,其他类别的继续教育形式,培训,8\n"
+        ).encode(),
+    )
+    programme = programme_save(
+        actor=tree.admins["institution"],
+        title="继续教育培训班",
+        category="training_base",
+        start_date=datetime.date(2025, 5, 10),
+        end_date=datetime.date(2025, 5, 12),
+        hours="16",
+        approver="平顶山市人力资源和社会保障局",
+        document_no="平人社〔2025〕1号",
+    )
+    token, _ = api_token_issue(
+        actor=tree.admins["pds"], institution_id=tree.institution.pk, name="学习平台"
+    )
     return {
         "users": {
             "anonymous": None,
@@ -191,6 +216,7 @@ def world_build() -> dict:
             "department": tree.admins["health"],
             "city": tree.admins["pds"],
             "province": tree.admins["province"],
+            "institution": tree.admins["institution"],
         },
         # By the longest URL name prefix that matches.
         "ids": {
@@ -211,6 +237,9 @@ def world_build() -> dict:
             "credits:review": submitted.pk,
             "credits:spotcheck": spot_check.pk,
             "credits:sanction": sanction.pk,
+            "credits:import": batch.pk,
+            "credits:programme": programme.pk,
+            "credits:api-token": token.pk,
             "certificates:person": person.pk,
             "certificates:query-person": person.pk,
             "certificates:issue": issue.pk,
