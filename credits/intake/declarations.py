@@ -2,6 +2,7 @@
 and the transfer (转登) of paper-certificate hours of 2013-2018. Hours always come from the
 rules engine (``declaration_fill``); imported rows need no evidence."""
 
+from abc import abstractmethod
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -124,8 +125,10 @@ class DeclarationsKind(IntakeKind):
     def paths(self, actor) -> tuple[str, ...]:
         return roles_of(actor).paths(self.org_kind)
 
+    @abstractmethod
     def declarations_of(self, *, row: Row, person, batch, outcome) -> list[Declaration]:
-        raise NotImplementedError  # pragma: no cover
+        """The unsaved declarations one row asks for (none when its person is unknown), the
+        cells' problems raised as CellError or added to ``outcome``."""
 
     def check(self, *, batch, actor, rows, seen) -> list[Outcome]:
         outcomes = [Outcome() for _ in rows]

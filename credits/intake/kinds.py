@@ -7,6 +7,7 @@ valid ones chunk by chunk (``commit``), which checks each row again first: a row
 wrong meanwhile (a person moved out of scope, a key entered by another file) is not entered.
 """
 
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -44,7 +45,7 @@ class Committed:
     errors: dict[int, str] = field(default_factory=dict)
 
 
-class IntakeKind:
+class IntakeKind(ABC):
     key: str = ""
     # The org kind whose admins upload this kind (their scope is checked on every row).
     org_kind: str = ""
@@ -60,19 +61,22 @@ class IntakeKind:
     def label(self) -> str:
         return str(ImportBatch.Kind(self.key).label)
 
-    def template(self) -> bytes:  # pragma: no cover - every kind defines it
-        raise NotImplementedError
+    @abstractmethod
+    def template(self) -> bytes:
+        """The kind's xlsx template."""
 
     def template_name(self) -> str:
         return f"{self.label}模板.xlsx"
 
+    @abstractmethod
     def check(self, *, batch: ImportBatch, actor, rows: Sequence[Row], seen: dict) -> list[Outcome]:
         """The outcome of each row, in order. ``seen`` carries what earlier chunks of the same
         file held (keys to their first line), for duplicates within the file."""
-        raise NotImplementedError  # pragma: no cover
 
+    @abstractmethod
     def commit(self, *, batch: ImportBatch, actor, rows: Sequence[ImportRow]) -> Committed:
-        raise NotImplementedError  # pragma: no cover
+        """Checks the rows again and enters the valid ones (one chunk, in the caller's
+        transaction)."""
 
 
 KINDS: dict[str, IntakeKind] = {}

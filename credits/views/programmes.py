@@ -1,5 +1,7 @@
 """培训项目: a training institution's programmes, from which its results are uploaded."""
 
+from abc import ABC, abstractmethod
+
 from django.contrib import messages
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.exceptions import ValidationError
@@ -59,11 +61,13 @@ class ProgrammeListView(InstitutionAdminRequiredMixin, ListView):
         return context
 
 
-class ProgrammeFormView(InstitutionAdminRequiredMixin, View):
+class ProgrammeFormView(ABC, InstitutionAdminRequiredMixin, View):
     template_name = "credits/programme_form.html"
 
-    def get_programme(self) -> TrainingProgramme:  # pragma: no cover - each view says it
-        raise NotImplementedError
+    @abstractmethod
+    def get_programme(self) -> TrainingProgramme:
+        """A new programme of the user's institution, or the one being edited (404 if not
+        theirs)."""
 
     def get(self, request, **kwargs):
         programme = self.get_programme()

@@ -41,3 +41,15 @@ def signals():
     person_years_changed.connect(receiver)
     yield received
     person_years_changed.disconnect(receiver)
+
+
+@pytest.fixture
+def staff(tree):
+    """Two people of hospital1 (under the health department), one of civil (no department) and
+    one of the neighbouring city's hospital."""
+    return {
+        "a": make_person(tree.hospital1),
+        "b": make_person(tree.hospital1),
+        "civil": make_person(tree.civil),
+        "neighbour": make_person(tree.lh_hospital),
+    }

@@ -1,72 +1,28 @@
-"""Batch declarations by a unit and a department, and the transfer of paper-certificate hours:
-upload, the validation report, commit, idempotency, scope, and broken files."""
+"""Batch declarations by a unit and a department: upload, the validation report, commit,
+idempotency, scope, discarding; the personal form's warning on the same natural key."""
 
 import io
-import zipfile
 
 import pytest
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from credits.intake.keys import natural_key_of
-from credits.models import Declaration, ImportBatch, ImportRow, ReviewEvent, ReviewStatus
+from credits.models import Declaration, ImportBatch, ImportRow, ReviewEvent
+from tests.credits.intake_support import (
+    CONFERENCE,
+    TRAINING,
+    S,
+    commit,
+    messages_by_line,
+    person_row,
+    post_file,
+    xlsx,
+)
 from tests.credits.test_views_declarations import form_data
-from tests.credits.views_support import image_bytes, upload
 from tests.factories import make_person
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("requirements_and_media")]
-S = ReviewStatus
-HEADERS = ["身份证号", "姓名", "年度", "学时类别", "项目名称", "开始日期", "申报学时", "实际天数"]
-TRAINING = "用人单位组织的本单位专业科目培训"
-CONFERENCE = "参加国家部委举办的学术活动"
-
-
-def xlsx(rows, headers=HEADERS, title_rows=()) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    for row in title_rows:
-        sheet.append(row)
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def person_row(
-    person, *, category=TRAINING, title="院内培训", start="2025-03-01", hours="8", days=""
-):
-    return [person.user.id_number, person.user.name, "2025", category, title, start, hours, days]
-
-
-def post_file(client, kind, content, name="批量申报.xlsx", capture=None, **extra):
-    url = reverse("credits:import-create", args=[kind])
-    with capture(execute=True):
-        return client.post(url, {"file": upload(name, content), **extra})
-
-
-def commit(client, batch, capture):
-    url = reverse("credits:import-commit", args=[batch.pk])
-    assert client.get(url).status_code == 200  # the confirmation page
-    with capture(execute=True):
-        return client.post(url)
-
-
-@pytest.fixture
-def staff(tree):
-    """Two people of hospital1 (under the health department), one of civil (no department) and
-    one of the neighbouring city's hospital."""
-    return {
-        "a": make_person(tree.hospital1),
-        "b": make_person(tree.hospital1),
-        "civil": make_person(tree.civil),
-        "neighbour": make_person(tree.lh_hospital),
-    }
-
-
-def messages_by_line(batch) -> dict[int, tuple[str, str]]:
-    return {row.line: (row.status, row.errors) for row in batch.rows.order_by("line")}
 
 
 def test_a_unit_file_with_good_and_bad_rows(
@@ -277,116 +233,6 @@ def test_discarding_a_batch(client, tree, staff, django_capture_on_commit_callba
     assert not Declaration.objects.exists()
 
 
-def zip_bomb() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/workbook.xml", "<workbook/>")
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
-            block = b"\0" * (1024 * 1024)
-            for _ in range(300):
-                member.write(block)
-    return buffer.getvalue()
-
-
-def long_csv(rows: int) -> bytes:
-    lines = ["身份证号,姓名,年度,学时类别,项目名称,申报学时"]
-    lines += [f"410402198001010012,张三,2025,{TRAINING},培训{i},8" for i in range(rows)]
-    return "\n".join(lines).encode("utf-8")
-
-
-@pytest.mark.parametrize(
-    "name, content, message",
-    [
-        ("a.xlsx", b"just some text", "不是有效的 Excel"),
-        ("a.xlsx", image_bytes("PNG"), "不是有效的 Excel"),
-        ("a.txt", b"x", "只能上传 Excel（.xlsx）或 CSV（.csv）文件"),
-        ("a.xlsx", None, "解压后"),
-        ("a.xlsx", xlsx([["x"]], headers=["编号", "名称"]), "文件缺少以下列"),
-        ("a.xlsx", xlsx([]), "没有数据行"),
-        ("a.csv", None, "超过单个文件的上限 100,000 行"),
-    ],
-    ids=["text", "png", "extension", "bomb", "template", "empty", "rows"],
-)
-def test_broken_files_are_refused_and_nothing_is_stored(
-    client, tree, name, content, message, settings
-):
-    if content is None:
-        content = zip_bomb() if name.endswith(".xlsx") else long_csv(200_000)
-    client.force_login(tree.admins["hospital1"])
-    response = client.post(
-        reverse("credits:import-create", args=["unit_declarations"]),
-        {"file": upload(name, content)},
-    )
-    assert response.status_code == 200
-    assert message in response.content.decode()
-    assert not ImportBatch.objects.exists()
-    assert (
-        not list((settings.MEDIA_ROOT / "imports").rglob("*"))
-        if (settings.MEDIA_ROOT / "imports").exists()
-        else True
-    )
-
-
-def test_the_template_downloads_with_lists_and_instructions(client, tree):
-    client.force_login(tree.admins["hospital1"])
-    response = client.get(reverse("credits:import-template", args=["unit_declarations"]))
-    book = load_workbook(io.BytesIO(response.content))
-    data = book.worksheets[0]
-    headers = [cell.value for cell in next(data.iter_rows(max_row=1))]
-    assert headers[0].lstrip("*") == "身份证号" and "学时类别" in [h.lstrip("*") for h in headers]
-    assert data.data_validations.dataValidation  # the drop-down lists
-    texts = " ".join(
-        str(value)
-        for sheet in book.worksheets
-        for row in sheet.iter_rows(values_only=True)
-        for value in row
-        if value
-    )
-    assert "conference_national" in texts and "实际天数" in texts  # from the rules engine
-
-
-LEGACY_HEADERS = ["身份证号", "姓名", "年度", "公需科目学时", "专业科目学时", "原证书编号"]
-
-
-def test_legacy_transfer(client, tree, staff, django_capture_on_commit_callbacks):
-    a = staff["a"]
-    rows = [
-        [a.user.id_number, a.user.name, "2016", "30", "60", "豫继教2016-0001"],
-        [a.user.id_number, a.user.name, "2017", "", "72", ""],
-        [a.user.id_number, a.user.name, "2019", "30", "60", ""],
-        [a.user.id_number, a.user.name, "2015", "0", "", ""],
-    ]
-    client.force_login(tree.admins["hospital1"])
-    post_file(
-        client,
-        "legacy",
-        xlsx(rows, headers=LEGACY_HEADERS),
-        capture=django_capture_on_commit_callbacks,
-    )
-    batch = ImportBatch.objects.get()
-    outcome = messages_by_line(batch)
-    assert outcome[2][0] == outcome[3][0] == "valid"
-    assert "只适用于 2013 至 2018 年度" in outcome[4][1]
-    assert "不能都为空或 0" in outcome[5][1]
-    commit(client, batch, django_capture_on_commit_callbacks)
-    entered = Declaration.objects.order_by("year", "subject")
-    assert [(d.year, d.subject, d.claimed_hours, d.status, d.source) for d in entered] == [
-        (2016, "professional", 60, S.UNIT_APPROVED, "legacy"),
-        (2016, "public", 30, S.UNIT_APPROVED, "legacy"),
-        (2017, "professional", 72, S.UNIT_APPROVED, "legacy"),
-    ]
-    assert "豫继教2016-0001" in entered[0].description
-    # Again: nothing more.
-    post_file(
-        client,
-        "legacy",
-        xlsx(rows[:2], headers=LEGACY_HEADERS),
-        capture=django_capture_on_commit_callbacks,
-    )
-    assert ImportBatch.objects.latest("pk").valid_rows == 0
-
-
 def test_the_personal_form_warns_of_the_same_activity(client, tree, staff):
     a = staff["a"]
     data = form_data("unit_training", {"hours": 8}, title="院内培训")
@@ -415,38 +261,3 @@ def test_the_batch_pages_do_not_query_per_row(
             assert client.get(reverse("credits:import-detail", args=[batch.pk])).status_code == 200
         with django_assert_max_num_queries(12):
             assert client.get(reverse("credits:imports")).status_code == 200
-
-
-def test_full_width_brackets_stay_and_full_width_digits_are_read(
-    client, tree, staff, django_capture_on_commit_callbacks
-):
-    a = staff["a"]
-    headers = [*HEADERS, "排序（署名或职责）"]
-    row = [
-        a.user.id_number,
-        a.user.name,
-        "２０２５",  # full-width digits
-        "在省级专业刊物（核心期刊）发表论文",
-        "心血管介入护理研究（一）",
-        "２０２５－０３－０１",
-        "",
-        "",
-        "１",
-    ]
-    client.force_login(tree.admins["hospital1"])
-    post_file(
-        client,
-        "unit_declarations",
-        xlsx([row], headers=headers),
-        capture=django_capture_on_commit_callbacks,
-    )
-    batch = ImportBatch.objects.get()
-    assert messages_by_line(batch) == {2: ("valid", "")}
-    commit(client, batch, django_capture_on_commit_callbacks)
-    entered = Declaration.objects.get()
-    assert (entered.title, entered.category, entered.year) == (
-        "心血管介入护理研究（一）",
-        "paper_core",
-        2025,
-    )
-    assert entered.params == {"rank": "1"} and entered.claimed_hours == 44
