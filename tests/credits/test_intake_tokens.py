@@ -133,3 +133,19 @@ def test_hrss_admins_see_the_menu_item(client, tree):
     assert "平台接口令牌" in client.get("/").content.decode()
     client.force_login(tree.admins["hospital1"])
     assert "平台接口令牌" not in client.get("/").content.decode()
+
+
+def test_the_token_list_does_not_query_per_row(client, tree, django_assert_max_num_queries):
+    client.force_login(tree.admins["pds"])
+    url = reverse("credits:api-tokens")
+    client.get(url)  # the session and the site are read once, on the first request
+    counts = []
+    for total in (2, 20):
+        while ApiToken.objects.count() < total:
+            token, _ = token_of(tree, actor=tree.admins["pds"])
+            api_token_revoke(actor=tree.admins["pds"], token_id=token.pk)
+        with django_assert_max_num_queries(12) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
