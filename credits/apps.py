@@ -11,6 +11,11 @@ class CreditsConfig(AppConfig):
 
         pillow_limit_apply()  # once per process, before any request or task opens an image
 
+        from .receivers import on_person_years_changed
+        from .signals import person_years_changed
+
+        person_years_changed.connect(on_person_years_changed, dispatch_uid="credits.statistics")
+
         from portal.reference import register_reference_loader
 
         from .reference import requirements_load

@@ -1,6 +1,8 @@
 from celery import shared_task
+from django.utils import timezone
 
 from .services import evidence_thumbnail_make, evidence_thumbnails_fill
+from .services.statistics import statistics_rebuild, statistics_refresh
 
 
 @shared_task(name="credits.make_evidence_thumbnail", ignore_result=True)
@@ -13,3 +15,20 @@ def make_evidence_thumbnail(evidence_id: int) -> None:
 def fill_evidence_thumbnails() -> None:
     """Run by beat: the thumbnails whose task never ran, a bounded batch each time."""
     evidence_thumbnails_fill()
+
+
+@shared_task(name="credits.refresh_statistics", ignore_result=True)
+def refresh_statistics(pairs: list[list[int]]) -> None:
+    """The statistics rows of these (unit id, year) pairs, after a filing or a revocation
+    changed their people's person-years (safe to repeat: the rows are recomputed whole)."""
+    statistics_refresh(pairs=[(unit_id, year) for unit_id, year in pairs])
+
+
+@shared_task(name="credits.rebuild_statistics", ignore_result=True)
+def rebuild_statistics() -> None:
+    """Run by beat each night: this year's and last year's rows of every unit, recomputed (a
+    declaration submitted during the day, a person registered or moved, all show the next
+    morning; filings show at once through refresh_statistics)."""
+    this_year = timezone.localdate().year
+    for year in (this_year - 1, this_year):
+        statistics_rebuild(year=year)

@@ -16,6 +16,7 @@ from .records import (
     evidence_path,
 )
 from .requirements import Requirement
+from .statistics import UnitYearFiled, UnitYearStat
 
 __all__ = [
     "ApiToken",
@@ -23,6 +24,8 @@ __all__ = [
     "ImportRow",
     "PlatformRecord",
     "TrainingProgramme",
+    "UnitYearFiled",
+    "UnitYearStat",
     "EDITABLE",
     "HOURS",
     "IN_REVIEW",

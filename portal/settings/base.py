@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -215,6 +216,11 @@ CELERY_BEAT_SCHEDULE = {
     # Thumbnails of evidence images whose task never ran (broker down at upload, or uploaded
     # before thumbnails were stored), a bounded batch each time.
     "fill-evidence-thumbnails": {"task": "credits.fill_evidence_thumbnails", "schedule": 60.0},
+    # The statistics table of this year and last, recomputed for every unit at night.
+    "rebuild-statistics": {
+        "task": "credits.rebuild_statistics",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 # --- Accounts and security ----------------------------------------------------------------------

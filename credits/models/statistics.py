@@ -1,0 +1,81 @@
+"""The statistics table (DESIGN.md, "Statistics"): small per-unit rows that every figure of a
+scope sums (the rows whose ``org_path`` starts with the scope's path), kept current from the
+person-year summaries when person-years change and rebuilt nightly; never an aggregate of the
+declarations per request."""
+
+from django.db import models
+from django.utils import timezone
+
+from .common import HOURS
+
+
+class UnitYearStat(models.Model):
+    """One unit, year and title level: its people, those with a declaration, those 合格, and
+    their filed hours (people as they are now: a person who moved counts in the new unit)."""
+
+    unit = models.ForeignKey(
+        "orgtree.Org", verbose_name="单位", on_delete=models.CASCADE, related_name="+"
+    )
+    org_path = models.CharField("单位路径", max_length=255)
+    year = models.PositiveSmallIntegerField("年度")
+    title_level = models.CharField("职称级别", max_length=20)
+    people = models.PositiveIntegerField("已注册人数", default=0)
+    declared = models.PositiveIntegerField("有申报的人数", default=0)
+    completed = models.PositiveIntegerField("合格人数", default=0)
+    filed_public = models.DecimalField("已备案公需学时", default=0, **HOURS | {"max_digits": 12})
+    filed_professional = models.DecimalField(
+        "已备案专业学时", default=0, **HOURS | {"max_digits": 12}
+    )
+    refreshed_at = models.DateTimeField("统计时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "单位年度统计"
+        verbose_name_plural = "单位年度统计"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "title_level"], name="unityearstat_unique"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["year", "org_path"],
+                name="unityearstat_year_path",
+                opclasses=["int2_ops", "varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year} {self.title_level}"
+
+
+class UnitYearFiled(models.Model):
+    """One unit, year, filing month, category and source: the filed declarations of its people
+    (how many, and their hours), for the breakdowns by subject, category, source and month."""
+
+    unit = models.ForeignKey(
+        "orgtree.Org", verbose_name="单位", on_delete=models.CASCADE, related_name="+"
+    )
+    org_path = models.CharField("单位路径", max_length=255)
+    year = models.PositiveSmallIntegerField("年度")
+    month = models.PositiveSmallIntegerField("备案月份")  # 1-12, of the filing, any year
+    filed_year = models.PositiveSmallIntegerField("备案年份")
+    subject = models.CharField("科目", max_length=12)
+    category = models.CharField("类别", max_length=32)
+    source = models.CharField("来源", max_length=20)
+    count = models.PositiveIntegerField("条数", default=0)
+    hours = models.DecimalField("学时", default=0, **HOURS | {"max_digits": 12})
+
+    class Meta:
+        verbose_name = "单位年度备案统计"
+        verbose_name_plural = "单位年度备案统计"
+        indexes = [
+            models.Index(
+                fields=["year", "org_path"],
+                name="unityearfiled_year_path",
+                opclasses=["int2_ops", "varchar_pattern_ops"],
+            ),
+            models.Index(fields=["unit", "year"], name="unityearfiled_unit_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year} {self.category}"
