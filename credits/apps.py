@@ -52,6 +52,9 @@ class CreditsConfig(AppConfig):
 
         register_menu_item("批量导入", "credits:imports", may_import, order=58)
         register_menu_item("培训项目", "credits:programmes", is_institution_admin, order=59)
+        from orgtree.roles import is_province_admin
+
+        register_menu_item("夜间核查", "credits:nightly-checks", is_province_admin, order=61)
         register_menu_item("抽查审验", "credits:spotchecks", is_hrss_admin, order=56)
         register_menu_item("失信记录", "credits:sanctions", is_hrss_admin, order=57)
         register_menu_item("平台接口令牌", "credits:api-tokens", is_hrss_admin, order=60)

@@ -2,6 +2,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from .services import evidence_thumbnail_make, evidence_thumbnails_fill
+from .services.nightly import nightly_checks
 from .services.statistics import statistics_rebuild, statistics_refresh
 
 
@@ -32,3 +33,13 @@ def rebuild_statistics() -> None:
     this_year = timezone.localdate().year
     for year in (this_year - 1, this_year):
         statistics_rebuild(year=year)
+
+
+@shared_task(name="credits.run_nightly_checks", ignore_result=True)
+def run_nightly_checks() -> None:
+    """Run by beat each night before the statistics rebuild: last year's and this year's
+    summaries and statistics rows against a recomputation, and the org tree (NightlyCheck rows
+    for the province admin's page, an error log line for each difference found)."""
+    this_year = timezone.localdate().year
+    for year in (this_year - 1, this_year):
+        nightly_checks(year=year, tree=year == this_year)

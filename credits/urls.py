@@ -4,6 +4,7 @@ from . import api, views
 from .intake.api import CompletionsPushView
 from .views import checks as check_views
 from .views import intake as intake_views
+from .views import nightly as nightly_views
 from .views import requirements as requirement_views
 from .views import review as review_views
 from .views import sanctions as sanction_views
@@ -11,6 +12,7 @@ from .views import sanctions as sanction_views
 app_name = "credits"
 
 urlpatterns = [
+    path("statistics/checks/", nightly_views.NightlyCheckListView.as_view(), name="nightly-checks"),
     # 批量导入 (credits/intake)
     path("imports/", intake_views.ImportListView.as_view(), name="imports"),
     path("imports/new/<slug:kind>/", intake_views.ImportCreateView.as_view(), name="import-create"),

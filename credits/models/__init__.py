@@ -3,6 +3,7 @@
 from .checks import Sanction, SanctionQuerySet, SpotCheck, SpotCheckItem
 from .common import HOURS
 from .intake import ApiToken, ImportBatch, ImportRow, PlatformRecord, TrainingProgramme
+from .nightly import NightlyCheck
 from .records import (
     EDITABLE,
     IN_REVIEW,
@@ -29,6 +30,7 @@ __all__ = [
     "EDITABLE",
     "HOURS",
     "IN_REVIEW",
+    "NightlyCheck",
     "Declaration",
     "Evidence",
     "Exemption",

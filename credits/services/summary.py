@@ -59,6 +59,15 @@ def person_years_refresh(*, pairs: Iterable[tuple[int, int]]) -> int:
 
 
 def _refresh_chunk(pairs: list[tuple[int, int]], requirements: RequirementResolver) -> None:
+    _upsert(person_year_rows(pairs, requirements))
+
+
+def person_year_rows(
+    pairs: list[tuple[int, int]], requirements: RequirementResolver
+) -> list[tuple]:
+    """What these person-years' summary rows should hold (values in ROW_FIELDS order), from
+    their filed declarations and exemption: what the refresh writes and the nightly check
+    compares with the stored rows."""
     person_ids = {person_id for person_id, _ in pairs}
     years = {year for _, year in pairs}
     persons = {
@@ -129,7 +138,7 @@ def _refresh_chunk(pairs: list[tuple[int, int]], requirements: RequirementResolv
                 evaluation.completed,
             )
         )
-    _upsert(rows)
+    return rows
 
 
 def _upsert(rows: list[tuple]) -> None:

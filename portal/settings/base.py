@@ -216,7 +216,9 @@ CELERY_BEAT_SCHEDULE = {
     # Thumbnails of evidence images whose task never ran (broker down at upload, or uploaded
     # before thumbnails were stored), a bounded batch each time.
     "fill-evidence-thumbnails": {"task": "credits.fill_evidence_thumbnails", "schedule": 60.0},
-    # The statistics table of this year and last, recomputed for every unit at night.
+    # The nightly checks (summaries, statistics rows, org tree), then the statistics table of
+    # this year and last recomputed for every unit.
+    "nightly-checks": {"task": "credits.run_nightly_checks", "schedule": crontab(hour=2, minute=0)},
     "rebuild-statistics": {
         "task": "credits.rebuild_statistics",
         "schedule": crontab(hour=2, minute=30),
