@@ -47,6 +47,8 @@ class CreditsConfig(AppConfig):
         from .views.review import review_home_panel
 
         register_menu_item("学时审核", "credits:review-queue", is_admin, order=55)
+        register_menu_item("统计分析", "credits:statistics", is_admin, order=54)
+        register_menu_item("待办事项", "credits:todo", is_admin, order=52)
         register_home_panel(review_home_panel)
         from .views.intake import may_import
 
@@ -55,6 +57,7 @@ class CreditsConfig(AppConfig):
         from orgtree.roles import is_province_admin
 
         register_menu_item("夜间核查", "credits:nightly-checks", is_province_admin, order=61)
+        register_menu_item("注册进度", "credits:registration-progress", is_hrss_admin, order=53)
         register_menu_item("抽查审验", "credits:spotchecks", is_hrss_admin, order=56)
         register_menu_item("失信记录", "credits:sanctions", is_hrss_admin, order=57)
         register_menu_item("平台接口令牌", "credits:api-tokens", is_hrss_admin, order=60)

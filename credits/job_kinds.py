@@ -68,3 +68,13 @@ def import_validate_job(job: Job) -> None:
 @register_job_kind(IMPORT_COMMIT, label="导入数据提交", detail_url="credits:import-job")
 def import_commit_job(job: Job) -> None:
     import_commit_run(job=job)
+
+
+# --- 待办提醒 (credits.selectors_todo) ----------------------------------------------------------
+
+from .services.reminders import TODO_REMINDERS, reminders_run  # noqa: E402
+
+
+@register_job_kind(TODO_REMINDERS, label="发送待办提醒", inline_max="TODO_REMINDER_INLINE_MAX")
+def todo_reminders_job(job: Job) -> None:
+    reminders_run(job=job)

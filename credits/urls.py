@@ -5,14 +5,24 @@ from .intake.api import CompletionsPushView
 from .views import checks as check_views
 from .views import intake as intake_views
 from .views import nightly as nightly_views
+from .views import registration_progress as progress_views
 from .views import requirements as requirement_views
 from .views import review as review_views
 from .views import sanctions as sanction_views
+from .views import todo as todo_views
 
 app_name = "credits"
 
 urlpatterns = [
     path("statistics/checks/", nightly_views.NightlyCheckListView.as_view(), name="nightly-checks"),
+    path("statistics/todo/", todo_views.TodoListView.as_view(), name="todo"),  # 待办事项
+    path("statistics/todo/export/", todo_views.TodoExportView.as_view(), name="todo-export"),
+    path("statistics/todo/remind/", todo_views.TodoRemindView.as_view(), name="todo-remind"),
+    path(
+        "statistics/registration/",  # 注册进度 (督导通报)
+        progress_views.RegistrationProgressView.as_view(),
+        name="registration-progress",
+    ),
     # 批量导入 (credits/intake)
     path("imports/", intake_views.ImportListView.as_view(), name="imports"),
     path("imports/new/<slug:kind>/", intake_views.ImportCreateView.as_view(), name="import-create"),
@@ -33,6 +43,7 @@ urlpatterns = [
     path("api/v1/hours/categories", api.HoursCategoriesView.as_view(), name="hours-categories"),
     path("api/v1/completions", CompletionsPushView.as_view(), name="api-completions"),
     path("platform/tokens/", include("credits.urls_tokens")),  # 平台接口令牌
+    path("statistics/", include("credits.urls_statistics")),  # 统计分析
     path(
         "credits/requirements/",
         requirement_views.RequirementListView.as_view(),

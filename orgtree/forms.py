@@ -259,6 +259,21 @@ AUDIT_ACTIONS = [
     ("requirement.create", "新增年度学时要求"),
     ("requirement.update", "修改年度学时要求"),
     ("audit.export", "审计日志导出"),
+    ("import.upload", "上传导入文件"),
+    ("import.commit", "提交导入批次"),
+    ("import.committed", "导入批次提交完成"),
+    ("import.discard", "放弃导入批次"),
+    ("import.report_export", "导入校验报告导出"),
+    ("person.import", "人员批量导入"),
+    ("programme.create", "新增培训项目"),
+    ("programme.update", "修改培训项目"),
+    ("api_token.issue", "签发平台接口令牌"),
+    ("api_token.revoke", "吊销平台接口令牌"),
+    ("platform.push", "学习平台推送学时"),
+    ("statistics.export", "统计分析导出"),
+    ("statistics.registration_export", "注册进度导出"),
+    ("todo.export", "待办清单导出"),
+    ("todo.remind", "发送待办提醒"),
 ]
 AUDIT_ACTION_LABELS = dict(AUDIT_ACTIONS)
 

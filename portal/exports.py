@@ -14,6 +14,7 @@ import datetime
 import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import NamedTuple
 
 import xlsxwriter
 from django.http import HttpResponse
@@ -60,24 +61,45 @@ def xlsx_bytes(
     goes to a temporary file as soon as the next one starts, so memory does not grow with the
     number of rows (and XlsxWriter writes cells more than twice as fast as openpyxl's
     write-only mode did: 1.0 s against 2.2 s for a 10,000-number batch query's 240,000)."""
+    content, counts = xlsx_sheets_bytes([XlsxSheet(title, headers, rows, widths)])
+    return content, counts[0]
+
+
+class XlsxSheet(NamedTuple):
+    title: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence[object]]
+    widths: Sequence[int] = ()
+
+
+def xlsx_sheets_bytes(sheets: Iterable[XlsxSheet]) -> tuple[bytes, list[int]]:
+    """(the workbook's bytes, the data rows written to each sheet): a workbook of several
+    sheets (a report's sections), each written as :func:`xlsx_bytes` writes its one."""
     buffer = io.BytesIO()
-    count = 0
+    counts = []
     # The with-block closes the workbook even when ``rows`` raises: closing is what deletes
     # the temporary file.
     with xlsxwriter.Workbook(buffer, {"constant_memory": True}) as workbook:
-        sheet = workbook.add_worksheet(title[:31])
         formats = _Formats(workbook)
-        for column, width in enumerate(widths):
-            # Pixels, so that the files keep the widths openpyxl gave them: Excel shows a stored
-            # width w as 7w pixels, where XlsxWriter's set_column would add 5 pixels of padding.
-            sheet.set_column_pixels(column, column, round(width * 7))
-        sheet.freeze_panes(1, 0)
-        for column, header in enumerate(headers):
-            sheet.write_string(0, column, header)
-        for count, row in enumerate(rows, start=1):
-            for column, value in enumerate(row):
-                _write(sheet, count, column, value, formats)
-    return buffer.getvalue(), count
+        for title, headers, rows, widths in sheets:
+            sheet = workbook.add_worksheet(title[:31])
+            counts.append(_sheet_write(sheet, formats, headers, rows, widths))
+    return buffer.getvalue(), counts
+
+
+def _sheet_write(sheet, formats, headers, rows, widths) -> int:
+    count = 0
+    for column, width in enumerate(widths):
+        # Pixels, so that the files keep the widths openpyxl gave them: Excel shows a stored
+        # width w as 7w pixels, where XlsxWriter's set_column would add 5 pixels of padding.
+        sheet.set_column_pixels(column, column, round(width * 7))
+    sheet.freeze_panes(1, 0)
+    for column, header in enumerate(headers):
+        sheet.write_string(0, column, header)
+    for count, row in enumerate(rows, start=1):
+        for column, value in enumerate(row):
+            _write(sheet, count, column, value, formats)
+    return count
 
 
 class _Formats:

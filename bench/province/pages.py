@@ -22,6 +22,7 @@ from .report import Figure, Report, sample
 
 PAGE_BUDGET_MS = 300  # DESIGN.md: every page
 QUEUE_BUDGET_MS = 30  # DESIGN.md: any review queue page, any role
+STATISTICS_BUDGET_MS = 300  # DESIGN.md: province statistics for a year
 ROLES = ("unit", "department", "county", "city", "province")
 DEEP_OFFSET = 5_000  # how far into the queue the deep keyset page starts
 
@@ -156,6 +157,13 @@ class Pages:
         for key, url in pages.items():
             self.measure(f"{key}.{role}", username, url, PAGE_BUDGET_MS)
 
+    def statistics(self, role: str) -> None:
+        """统计分析 of this year over the admin's whole scope (its totals, children and
+        breakdowns: sums over the statistics table)."""
+        username = self.handles["admins"][role]["username"]
+        url = reverse("credits:statistics")
+        self.measure(f"statistics.{role}", username, url, STATISTICS_BUDGET_MS)
+
     def professional(self) -> None:
         username = self.handles["professional"]["username"]
         self.measure("me.credits", username, reverse("credits:overview"), PAGE_BUDGET_MS)
@@ -169,4 +177,5 @@ def measure(report: Report, handles: dict, *, rounds: int = 20) -> None:
         pages.queue(role)
     for role in ("province", "city"):
         pages.scoped_pages(role)
+        pages.statistics(role)
     pages.professional()

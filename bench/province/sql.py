@@ -166,10 +166,46 @@ FROM bench_unit b JOIN orgtree_org u ON u.id = b.unit_id
 CROSS JOIN generate_series(%(first)s, %(current)s - 1) AS y
 """
 
+# The statistics table (credits.services.statistics.statistics_rows, set-based): per unit, year
+# and title level, the approved people, those with a declaration, those 合格 and their filed
+# hours; per unit, year, filing month, subject, category and source, the filed declarations.
+UNIT_YEAR_STATS = """
+INSERT INTO credits_unityearstat (unit_id, org_path, year, title_level, people, declared,
+    completed, filed_public, filed_professional, refreshed_at)
+SELECT p.unit_id, u.path, y.year, p.title_level, count(*), count(d.person_id),
+    count(*) FILTER (WHERE py.completed), coalesce(sum(py.filed_public), 0),
+    coalesce(sum(py.filed_professional), 0), now()
+FROM accounts_person p
+JOIN orgtree_org u ON u.id = p.unit_id
+CROSS JOIN generate_series(%(first)s, %(current)s) AS y(year)
+LEFT JOIN credits_personyear py ON py.person_id = p.id AND py.year = y.year
+LEFT JOIN (
+    SELECT DISTINCT person_id, year FROM credits_declaration
+    WHERE status NOT IN ('draft', 'withdrawn')
+) d ON d.person_id = p.id AND d.year = y.year
+WHERE p.status = 'approved'
+GROUP BY p.unit_id, u.path, y.year, p.title_level
+"""
+UNIT_YEAR_FILED = """
+INSERT INTO credits_unityearfiled (unit_id, org_path, year, filed_year, month, subject,
+    category, source, count, hours)
+SELECT p.unit_id, u.path, d.year,
+    extract(year FROM d.updated_at AT TIME ZONE 'Asia/Shanghai'),
+    extract(month FROM d.updated_at AT TIME ZONE 'Asia/Shanghai'),
+    d.subject, d.category, d.source, count(*), sum(coalesce(d.approved_hours, d.claimed_hours))
+FROM credits_declaration d
+JOIN accounts_person p ON p.id = d.person_id AND p.status = 'approved'
+JOIN orgtree_org u ON u.id = p.unit_id
+WHERE d.status = 'filed'
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+"""
+
 DERIVED = (
     ("declarations / 学时申报", DECLARATIONS),
     ("review events / 审核记录", REVIEW_EVENTS),
     ("person-years / 年度汇总", PERSON_YEARS),
+    ("statistics / 统计表", UNIT_YEAR_STATS),
+    ("statistics by category / 备案统计", UNIT_YEAR_FILED),
     ("certificate issues / 证书", CERTIFICATES),
     ("audit rows / 审计日志", AUDIT),
 )

@@ -16,6 +16,7 @@ from .records import (
     ReviewStatus,
     evidence_path,
 )
+from .reminders import Reminder
 from .requirements import Requirement
 from .statistics import UnitYearFiled, UnitYearStat
 
@@ -35,6 +36,7 @@ __all__ = [
     "Evidence",
     "Exemption",
     "PersonYear",
+    "Reminder",
     "Requirement",
     "ReviewEvent",
     "ReviewStatus",

@@ -9,12 +9,14 @@ import os
 import pytest
 from django.db import connection
 from django.test import override_settings
+from django.utils import timezone
 
 from bench.province import imports, jobs, pages, workers
 from bench.province.generate import Province
 from bench.province.handles import meta_get
 from bench.province.report import Report
-from credits.models import Declaration, ImportBatch, ImportRow
+from credits.models import Declaration, ImportBatch, ImportRow, UnitYearStat
+from credits.services.nightly import statistics_check
 from portal.celery import app
 from portal.models import Job
 
@@ -38,6 +40,11 @@ def test_a_tiny_province_is_measured_and_reported(province, tmp_path, settings, 
     assert meta_get("handles") == province
     assert province["counts"]["people"] == 500
     assert province["counts"]["declarations"] > 4 * 495  # five years of the approved people
+    # The generator's set-based statistics rows are what the portal's own upkeep computes.
+    this_year = timezone.localdate().year
+    assert UnitYearStat.objects.filter(year=this_year).exists()
+    assert statistics_check(year=this_year).differences == 0
+    assert statistics_check(year=this_year - 1).differences == 0
     with_worker = bool(os.environ.get("REDIS_URL"))
     lines = []
     report = Report(write=lines.append)
@@ -61,6 +68,8 @@ def test_a_tiny_province_is_measured_and_reported(province, tmp_path, settings, 
     } | {
         "people.province",
         "audit.city",
+        "statistics.province",
+        "statistics.city",
         "me.credits",
         "batch.approve",
         "batch_query.10k",

@@ -238,6 +238,7 @@ def world_build() -> dict:
             "credits:spotcheck": spot_check.pk,
             "credits:sanction": sanction.pk,
             "credits:import": batch.pk,
+            "credits:statistics-people": tree.hospital1.pk,
             "credits:programme": programme.pk,
             "credits:api-token": token.pk,
             "certificates:person": person.pk,

@@ -1,0 +1,331 @@
+"""待办事项: the four action lists of an admin's scope (issue 15).
+
+- ``incomplete``: approved people not 合格 for a year (their summary row says so, or they have
+  none), with what each still misses;
+- ``two_years``: the same for two consecutive years (连续两年未完成的不得确定为合格);
+- ``waiting``: declarations and exemptions waiting longer than N days at a review step, grouped
+  by the org whose queue holds them;
+- ``units``: approved units without an active admin or without any declaration in the year.
+
+Each list costs a fixed number of queries whatever the scope's size: the people lists are one
+keyed query (the summaries joined as filtered relations) plus the requirement rows for people
+without a summary; the waiting list is one grouped query per kind over the queues' waiting
+index plus one read of the orgs named in the paths; the units list is one query with two
+EXISTS.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Exists, F, FilteredRelation, Min, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Person
+from orgtree.models import Org, OrgAdmin
+from orgtree.selectors import orgs_visible_to, scope_paths, scope_q
+
+from .models import IN_REVIEW, Declaration, Exemption, Reminder, ReviewStatus
+from .requirements import RequirementResolver
+from .selectors import ids_in
+from .workflow import DEPARTMENT, HRSS, UNIT, step_for
+
+LISTS = dict(Reminder.ListKind.choices)
+PEOPLE_LISTS = (Reminder.ListKind.INCOMPLETE, Reminder.ListKind.TWO_YEARS)
+DEFAULT_DAYS = 15
+PER_PAGE = 50
+ZERO = Decimal(0)
+# The reviewer of a waiting row, by the kind of org the transition table names for its step.
+STEP_LABELS = {UNIT: "待单位审核", DEPARTMENT: "待主管部门审核", HRSS: "待人社部门备案"}
+WAITING_MODELS = {"declaration": Declaration, "exemption": Exemption}
+SUMMARY_FIELDS = (
+    "completed",
+    "filed_public",
+    "filed_professional",
+    "required_public",
+    "required_professional",
+    "required_total",
+    "full_year",
+    "full_professional",
+)
+
+
+# --- People not 合格 ---------------------------------------------------------------------------
+
+
+@dataclass
+class Shortfall:
+    """What a person still misses in one year (0 for a subject already met)."""
+
+    year: int
+    has_summary: bool
+    filed_public: Decimal
+    filed_professional: Decimal
+    public: Decimal
+    professional: Decimal
+    total: Decimal
+
+
+@dataclass
+class PersonRow:
+    person: Person
+    shortfalls: list[Shortfall] = field(default_factory=list)
+
+
+def _summary_alias(index: int) -> str:
+    return f"py{index}"
+
+
+def _with_summaries(queryset: QuerySet, years: list[int]) -> QuerySet:
+    """The people, each joined to its summary row of each year (LEFT JOIN, so a person without
+    one stays) and kept only when every one of those years is incomplete."""
+    for index, year in enumerate(years):
+        alias = _summary_alias(index)
+        queryset = queryset.annotate(
+            **{alias: FilteredRelation("years", condition=Q(years__year=year))}
+        ).filter(Q(**{f"{alias}__id__isnull": True}) | Q(**{f"{alias}__completed": False}))
+        queryset = queryset.annotate(
+            **{f"{alias}_{name}": F(f"{alias}__{name}") for name in SUMMARY_FIELDS},
+            **{f"{alias}_pk": F(f"{alias}__id")},
+        )
+    return queryset
+
+
+def list_years(kind: str, year: int) -> list[int]:
+    return [year - 1, year] if kind == Reminder.ListKind.TWO_YEARS else [year]
+
+
+def people_todo(user, kind: str, *, year: int, unit: Org | None = None, name: str = "") -> QuerySet:
+    """The approved people in the user's scope incomplete in ``year`` (and, for ``two_years``,
+    in the year before), in unit-path order; ``unit`` must already be one of the user's orgs
+    (the form resolves it within the scope)."""
+    queryset = Person.objects.filter(scope_q(user), status=Person.Status.APPROVED)
+    if unit is not None:
+        queryset = queryset.filter(org_path__startswith=unit.path)
+    if name:
+        queryset = queryset.filter(user__name__startswith=name)
+    queryset = _with_summaries(queryset, list_years(kind, year))
+    return queryset.select_related("user", "unit").order_by("org_path", "id")
+
+
+def _shortfall(person: Person, index: int, year: int, resolver) -> Shortfall:
+    """The summary's figures (REQUIREMENTS.md: a subject deemed complete counts at least its
+    minimum towards the total), or for a person without one the year's requirement resolved
+    for their region and title level, nothing filed."""
+    values = {name: getattr(person, f"{_summary_alias(index)}_{name}") for name in SUMMARY_FIELDS}
+    if getattr(person, f"{_summary_alias(index)}_pk") is None:
+        required = resolver().resolve(
+            year=year, region_code=person.region_id, title_level=person.title_level
+        )
+        return Shortfall(
+            year, False, ZERO, ZERO, required.public, required.professional, required.total
+        )
+    full_year = values["full_year"]
+    full_professional = full_year or values["full_professional"]
+    public_met = full_year or values["filed_public"] >= values["required_public"]
+    professional_met = full_professional or (
+        values["filed_professional"] >= values["required_professional"]
+    )
+    counted = (
+        max(values["filed_public"], values["required_public"])
+        if full_year
+        else values["filed_public"]
+    ) + (
+        max(values["filed_professional"], values["required_professional"])
+        if full_professional
+        else values["filed_professional"]
+    )
+    return Shortfall(
+        year,
+        True,
+        values["filed_public"],
+        values["filed_professional"],
+        ZERO if public_met else values["required_public"] - values["filed_public"],
+        ZERO
+        if professional_met
+        else values["required_professional"] - values["filed_professional"],
+        ZERO if full_year else max(ZERO, values["required_total"] - counted),
+    )
+
+
+def people_rows(people, kind: str, year: int) -> list[PersonRow]:
+    """The rows of a page (or an export) of :func:`people_todo`: the requirement table is read
+    once (two queries), and only when some person has no summary row."""
+    loaded: list[RequirementResolver] = []
+
+    def resolver() -> RequirementResolver:
+        if not loaded:
+            loaded.append(RequirementResolver())
+        return loaded[0]
+
+    years = list_years(kind, year)
+    return [
+        PersonRow(person, [_shortfall(person, i, y, resolver) for i, y in enumerate(years)])
+        for person in people
+    ]
+
+
+# --- Items waiting too long, by reviewer org ---------------------------------------------------
+
+
+@dataclass
+class WaitingRow:
+    org: Org
+    step: str
+    counts: dict[str, int] = field(default_factory=dict)
+    oldest: datetime | None = None
+
+    @property
+    def pk(self) -> int:
+        return self.org.pk
+
+    @property
+    def step_label(self) -> str:
+        return STEP_LABELS[self.step]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def _path_ids(path: str) -> list[int]:
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
+def waiting_todo(
+    user, *, days: int = DEFAULT_DAYS, step: str = "", org: Org | None = None
+) -> list[WaitingRow]:
+    """Reviewer orgs in the user's scope with rows submitted more than ``days`` days ago still
+    waiting at their step, most overdue first.
+
+    A row waits in the queue of the nearest org above its unit of the kind its step names
+    (credits.workflow: the unit itself, its department, or the HRSS office that files it);
+    the rows are grouped by (status, route, unit path) over the waiting index, and the
+    reviewer is read from the path."""
+    cutoff = timezone.now() - timedelta(days=days)
+    base = Q(status__in=IN_REVIEW, submitted_at__lt=cutoff) & scope_q(user)
+    if org is not None:
+        base &= Q(org_path__startswith=org.path)
+    groups: list[tuple[str, dict]] = []
+    for kind, model in WAITING_MODELS.items():
+        rows = (
+            model.objects.filter(base)
+            .values("status", "has_department", "org_path")
+            .annotate(count=Count("id"), oldest=Min("submitted_at"))
+            .order_by()
+        )
+        groups.extend((kind, row) for row in rows)
+    ids = {pk for _, row in groups for pk in _path_ids(row["org_path"])}
+    orgs = Org.objects.filter(ids_in("pk", ids)).only("pk", "name", "kind", "path", "parent_id")
+    by_pk = {o.pk: o for o in orgs} if ids else {}
+    paths = scope_paths(user)
+    result: dict[tuple[int, str], WaitingRow] = {}
+    for kind, row in groups:
+        who = step_for(row["status"], "approve", row["has_department"]).who
+        if step and who != step:
+            continue
+        reviewer = next(
+            (
+                by_pk[pk]
+                for pk in reversed(_path_ids(row["org_path"]))
+                if pk in by_pk and by_pk[pk].kind == who
+            ),
+            None,
+        )
+        # Rows reviewed by an org above the user's scope are that org's business, not theirs.
+        if reviewer is None or not reviewer.path.startswith(paths):
+            continue
+        item = result.setdefault((reviewer.pk, who), WaitingRow(reviewer, who))
+        item.counts[kind] = item.counts.get(kind, 0) + row["count"]
+        if item.oldest is None or row["oldest"] < item.oldest:
+            item.oldest = row["oldest"]
+    order = list(STEP_LABELS)
+    return sorted(result.values(), key=lambda r: (r.oldest, order.index(r.step), r.org.pk))
+
+
+# --- Units to follow up ------------------------------------------------------------------------
+
+UNIT_PROBLEMS = {"no_admin": "无在任管理员", "no_activity": "本年度无学时申报"}
+
+
+def units_todo(
+    user, *, year: int, problem: str = "", org: Org | None = None, name: str = ""
+) -> QuerySet[Org]:
+    """Approved units in the user's scope without an active admin or without any declaration
+    (other than drafts and withdrawn ones) in ``year``, in path order."""
+    admin = OrgAdmin.objects.filter(org_id=OuterRef("pk"), active=True)
+    activity = (
+        Declaration.objects.filter(unit_id=OuterRef("pk"), year=year)
+        .exclude(status__in=[ReviewStatus.DRAFT, ReviewStatus.WITHDRAWN])
+        .values("pk")[:1]
+    )
+    queryset = Org.objects.filter(
+        scope_q(user, "path"), kind=Org.Kind.UNIT, status=Org.Status.APPROVED
+    ).annotate(has_admin=Exists(admin), has_activity=Exists(activity))
+    if org is not None:
+        queryset = queryset.filter(path__startswith=org.path)
+    if name:
+        queryset = queryset.filter(name__contains=name)
+    if problem == "no_admin":
+        queryset = queryset.filter(has_admin=False)
+    elif problem == "no_activity":
+        queryset = queryset.filter(has_activity=False)
+    else:
+        queryset = queryset.filter(Q(has_admin=False) | Q(has_activity=False))
+    return queryset.select_related("parent").order_by("path", "id")
+
+
+def unit_problems(unit: Org) -> list[str]:
+    return [
+        label
+        for key, label in UNIT_PROBLEMS.items()
+        if (key == "no_admin" and not unit.has_admin)
+        or (key == "no_activity" and not unit.has_activity)
+    ]
+
+
+# --- What a reminder goes to -------------------------------------------------------------------
+
+
+def org_of(user, pk: int | None) -> Org | None:
+    """The filter's org, only when it is an approved org of the user's scope."""
+    if not pk:
+        return None
+    return orgs_visible_to(user).filter(pk=pk, status=Org.Status.APPROVED).first()
+
+
+def todo_rows(user, kind: str, filters: dict):
+    """The list ``kind`` under ``filters`` (JSON values, as forms_todo's ``filters()`` gives
+    them): a QuerySet of people or units, or the list of waiting rows. An org filter outside
+    the user's scope leaves nothing."""
+    org = org_of(user, filters.get("org"))
+    if filters.get("org") and org is None:
+        if kind == Reminder.ListKind.WAITING:
+            return []
+        return (Person if kind in PEOPLE_LISTS else Org).objects.none()
+    if kind in PEOPLE_LISTS:
+        return people_todo(user, kind, year=filters["year"], unit=org, name=filters.get("name", ""))
+    if kind == Reminder.ListKind.WAITING:
+        return waiting_todo(
+            user, days=filters.get("days", DEFAULT_DAYS), step=filters.get("step", ""), org=org
+        )
+    return units_todo(
+        user,
+        year=filters["year"],
+        problem=filters.get("problem", ""),
+        org=org,
+        name=filters.get("name", ""),
+    )
+
+
+def todo_target_ids(user, kind: str, filters: dict, ids: list[int] | None = None) -> list[int]:
+    """The people (the people lists) or orgs (the others) a reminder goes to: those of ``ids``
+    still on the list, or with ``ids`` None every one on it, read now in one query."""
+    rows = todo_rows(user, kind, filters)
+    if isinstance(rows, list):
+        keys = [row.pk for row in rows]
+        wanted = set(ids or ())
+        return keys if ids is None else [pk for pk in keys if pk in wanted]
+    if ids is not None:
+        rows = rows.filter(ids_in("pk", ids))
+    return list(rows.values_list("pk", flat=True))
