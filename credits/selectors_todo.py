@@ -108,6 +108,13 @@ def people_todo(user, kind: str, *, year: int, unit: Org | None = None, name: st
     return queryset.select_related("user", "unit").order_by("org_path", "id")
 
 
+def incomplete_people(*, year: int) -> QuerySet:
+    """Every approved person of the portal not 合格 in ``year`` (the November reminder's
+    list), with the summary fields :func:`people_rows` reads."""
+    queryset = Person.objects.filter(status=Person.Status.APPROVED)
+    return _with_summaries(queryset, [year]).select_related("user")
+
+
 def _shortfall(person: Person, index: int, year: int, resolver) -> Shortfall:
     """The summary's figures (REQUIREMENTS.md: a subject deemed complete counts at least its
     minimum towards the total), or for a person without one the year's requirement resolved

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from .services import evidence_thumbnail_make, evidence_thumbnails_fill
 from .services.nightly import nightly_checks
+from .services.reminders import NOVEMBER, november_reminder
 from .services.statistics import statistics_rebuild, statistics_refresh
 
 
@@ -43,3 +44,12 @@ def run_nightly_checks() -> None:
     this_year = timezone.localdate().year
     for year in (this_year - 1, this_year):
         nightly_checks(year=year, tree=year == this_year)
+
+
+@shared_task(name="credits.remind_incomplete_in_november", ignore_result=True)
+def remind_incomplete_in_november() -> None:
+    """Run by beat on 1 November: everyone not yet 合格 for this year hears what they lack
+    (once a year: a second run finds the year's reminder finished)."""
+    today = timezone.localdate()
+    if today.month == NOVEMBER:
+        november_reminder(year=today.year)

@@ -274,6 +274,7 @@ AUDIT_ACTIONS = [
     ("statistics.registration_export", "注册进度导出"),
     ("todo.export", "待办清单导出"),
     ("todo.remind", "发送待办提醒"),
+    ("todo.remind_november", "十一月未合格提醒"),
 ]
 AUDIT_ACTION_LABELS = dict(AUDIT_ACTIONS)
 

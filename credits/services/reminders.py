@@ -32,6 +32,7 @@ from ..selectors import ids_in
 from ..selectors_todo import (
     PEOPLE_LISTS,
     Shortfall,
+    incomplete_people,
     org_of,
     people_rows,
     todo_rows,
@@ -57,8 +58,12 @@ def _shortfall_text(shortfall: Shortfall) -> str:
 
 
 def _people_messages(actor, kind: str, filters: dict, ids: list[int]) -> list[dict]:
-    year = filters["year"]
     people = todo_rows(actor, kind, filters).filter(ids_in("pk", ids))
+    return people_messages(people, kind, filters["year"])
+
+
+def people_messages(people, kind: str, year: int) -> list[dict]:
+    """Each person's message: what they still lack for the year (or the two years)."""
     link = reverse("credits:overview") + f"?year={year}"
     messages = []
     for row in people_rows(people, kind, year):
@@ -218,3 +223,45 @@ def reminders_run(*, job: Job) -> None:
         sent += count
         position += len(chunk)
     job_finish(job=job, result={"sent": sent, "total": len(ids)})
+
+
+# --- The November reminder (beat) ----------------------------------------------------------------
+
+NOVEMBER = 11
+
+
+def november_reminder(*, year: int, chunk: int = CHUNK) -> Reminder:
+    """Every approved person not yet 合格 for ``year`` is told what they lack, in November,
+    before the year closes (issue 15). Run by beat; the portal itself is the sender (a Reminder
+    without actor). Resumable and never sent twice: the reminder row of the year records the
+    last person messaged, each chunk commits with it, and a finished one is left alone."""
+    reminder, _ = Reminder.objects.get_or_create(
+        actor=None,
+        list_kind=Reminder.ListKind.INCOMPLETE,
+        params__november=year,
+        defaults={"params": {"november": year, "last": 0, "done": False}, "org_path": ""},
+    )
+    if reminder.params.get("done"):
+        return reminder
+    while True:
+        with transaction.atomic():
+            last = reminder.params.get("last", 0)
+            people = list(incomplete_people(year=year).filter(pk__gt=last).order_by("pk")[:chunk])
+            if not people:
+                reminder.params = {**reminder.params, "done": True}
+                reminder.save(update_fields=["params"])
+                break
+            sent = notifications_send(
+                messages=people_messages(people, Reminder.ListKind.INCOMPLETE, year)
+            )
+            reminder.params = {**reminder.params, "last": people[-1].pk}
+            reminder.recipients += sent
+            reminder.targets += len(people)
+            reminder.save(update_fields=["params", "recipients", "targets"])
+    audit_record(
+        actor=None,
+        action="todo.remind_november",
+        target=f"reminder:{reminder.pk}",
+        detail={"year": year, "recipients": reminder.recipients},
+    )
+    return reminder

@@ -219,6 +219,11 @@ CELERY_BEAT_SCHEDULE = {
     # The nightly checks (summaries, statistics rows, org tree), then the statistics table of
     # this year and last recomputed for every unit.
     "nightly-checks": {"task": "credits.run_nightly_checks", "schedule": crontab(hour=2, minute=0)},
+    # Everyone not yet 合格 for the year is reminded on 1 November (credits.services.reminders).
+    "remind-incomplete-in-november": {
+        "task": "credits.remind_incomplete_in_november",
+        "schedule": crontab(day_of_month=1, month_of_year=11, hour=9, minute=0),
+    },
     "rebuild-statistics": {
         "task": "credits.rebuild_statistics",
         "schedule": crontab(hour=2, minute=30),
