@@ -11,7 +11,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from tests.factories import DEFAULT_PASSWORD, make_person
+from tests.browser.conftest import csp_errors
+from tests.factories import make_person
 
 pytestmark = [
     pytest.mark.browser,
@@ -31,36 +32,6 @@ def requirements_and_media(settings, tmp_path, transactional_db):
 
     settings.MEDIA_ROOT = tmp_path
     requirement_rows()
-
-
-@pytest.fixture
-def open_as(browser, live_server):
-    """A fresh browser context (its own cookies) signed in as ``user``; console errors of its
-    page are collected in ``page.console_errors``."""
-    contexts = []
-
-    def login(user):
-        context = browser.new_context(base_url=live_server.url, locale="zh-CN")
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = context.new_page()
-        errors = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.console_errors = errors
-        page.goto("/accounts/login/")
-        page.get_by_label("用户名或身份证号").fill(user.username)
-        page.get_by_label("密码").fill(DEFAULT_PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        page.get_by_test_id("user-name").wait_for()
-        return page
-
-    yield login
-    for context in contexts:
-        context.close()
-
-
-def csp_errors(page) -> list[str]:
-    return [error for error in page.console_errors if "Content Security Policy" in error]
 
 
 def template_download(page, link):
