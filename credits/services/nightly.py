@@ -14,6 +14,7 @@ from orgtree.models import Org
 
 from ..models import Declaration, NightlyCheck, PersonYear, ReviewStatus, UnitYearStat
 from ..requirements import RequirementResolver
+from ..rules.values import as_text
 from .statistics import UNIT_CHUNK, statistics_rows
 from .summary import ROW_FIELDS, person_year_rows
 
@@ -44,7 +45,9 @@ def _record(kind: str, year: int | None, checked: int, found: list[dict]) -> Nig
 
 
 def _plain(value):
-    return str(value) if isinstance(value, Decimal) else value
+    """A value as the record shows it: hours as a person writes them (30, 10.5), the same
+    whichever database stored them."""
+    return as_text(value) if isinstance(value, Decimal) else value
 
 
 def person_years_check(*, year: int) -> NightlyCheck:

@@ -52,7 +52,7 @@ def test_a_corrupted_summary_row_is_reported_and_left_as_it_is(tree, summarised,
         check = person_years_check(year=THIS_YEAR)
     assert check.differences == 2
     assert {(d["field"], d["stored"], d["expected"]) for d in check.detail} == {
-        ("filed_public", "3.0", "30"),
+        ("filed_public", "3", "30"),
         ("completed", False, True),
     }
     assert "nightly check person_years" in caplog.text
