@@ -72,9 +72,9 @@ def import_commit_job(job: Job) -> None:
 
 # --- 待办提醒 (credits.selectors_todo) ----------------------------------------------------------
 
-from .services.reminders import TODO_REMINDERS, reminders_run  # noqa: E402
+from .services.reminders import ACTION_REMINDERS, reminders_run  # noqa: E402
 
 
-@register_job_kind(TODO_REMINDERS, label="发送待办提醒", inline_max="TODO_REMINDER_INLINE_MAX")
+@register_job_kind(ACTION_REMINDERS, label="发送待办提醒", inline_max="ACTION_REMINDER_INLINE_MAX")
 def todo_reminders_job(job: Job) -> None:
     reminders_run(job=job)

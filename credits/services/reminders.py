@@ -2,7 +2,7 @@
 on it (the people lists) or to the admins of the orgs on it (the waiting and units lists).
 
 A reminder is one ``Reminder`` row and one audit row (``todo.remind``) written when it is
-sent; the targets (people or orgs) are frozen then. Up to TODO_REMINDER_INLINE_MAX targets
+sent; the targets (people or orgs) are frozen then. Up to ACTION_REMINDER_INLINE_MAX targets
 are messaged in the request, more by the ``credits.todo_reminders`` job, chunk by chunk.
 Each chunk reads its targets through the list again, so someone who has completed (or a
 queue that has been cleared) since the list was read gets no message.
@@ -38,7 +38,7 @@ from ..selectors_todo import (
     todo_rows,
 )
 
-TODO_REMINDERS = "credits.todo_reminders"
+ACTION_REMINDERS = "credits.todo_reminders"
 CHUNK = 500
 ZERO = Decimal(0)
 
@@ -192,7 +192,7 @@ def reminder_create(
     )
     outcome = job_or_inline(
         actor=actor,
-        kind=TODO_REMINDERS,
+        kind=ACTION_REMINDERS,
         params={"reminder": reminder.pk, "ids": targets},
         total=len(targets),
         scope_path=reminder.org_path,

@@ -35,7 +35,7 @@ from ..selectors_todo import (
     todo_target_ids,
     unit_problems,
 )
-from ..services.reminders import TODO_REMINDERS, reminder_create
+from ..services.reminders import ACTION_REMINDERS, reminder_create
 from .statistics import cell_text
 
 KIND_LABELS = dict(Org.Kind.choices)
@@ -240,7 +240,7 @@ class TodoRemindView(TodoMixin, View):
                 "select_all": selected is None,
                 "filter_query": filter_query,
                 "back": back,
-                "in_background": not job_runs_inline(TODO_REMINDERS, len(targets)),
+                "in_background": not job_runs_inline(ACTION_REMINDERS, len(targets)),
             }
             return render(request, self.template_name, context)
         try:

@@ -317,7 +317,7 @@ CERT_QUERY_INLINE_MAX = int(os.environ.get("CERT_QUERY_INLINE_MAX", "500"))
 REVIEW_BATCH_INLINE_MAX = int(os.environ.get("REVIEW_BATCH_INLINE_MAX", "500"))
 # A reminder from an action list (待办事项) to up to this many people or orgs is sent in the
 # request, a larger one by a job (the credits.todo_reminders kind).
-TODO_REMINDER_INLINE_MAX = int(os.environ.get("TODO_REMINDER_INLINE_MAX", "300"))
+ACTION_REMINDER_INLINE_MAX = int(os.environ.get("ACTION_REMINDER_INLINE_MAX", "300"))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 
 LOGGING = {

@@ -114,7 +114,7 @@ def test_nothing_ticked_is_refused(client, tree):
 
 def test_a_large_reminder_runs_as_a_job(client, tree, settings, django_capture_on_commit_callbacks):
     people = [make_person(tree.hospital2) for _ in range(5)]
-    settings.TODO_REMINDER_INLINE_MAX = 2
+    settings.ACTION_REMINDER_INLINE_MAX = 2
     data = {"filter": "list=incomplete", "select_all": "1"}
     confirm = remind(client, tree.admins["health"], data)
     assert confirm.context["count"] == 5 and confirm.context["in_background"]
