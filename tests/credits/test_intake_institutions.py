@@ -23,6 +23,7 @@ from credits.services import review_one
 from portal.ids import with_check_character
 from portal.models import AuditLog
 from portal.navigation import menu_for
+from tests.credits.intake_support import commit, messages_by_line
 from tests.credits.views_support import THIS_YEAR, upload
 from tests.factories import UserFactory, make_admin, make_org, make_person
 
@@ -67,17 +68,6 @@ def post_results(client, programme, content, capture):
     url = reverse("credits:import-create", args=[KIND])
     with capture(execute=True):
         return client.post(url, {"programme": programme.pk, "file": upload("成绩.xlsx", content)})
-
-
-def commit(client, batch, capture):
-    url = reverse("credits:import-commit", args=[batch.pk])
-    assert client.get(url).status_code == 200  # the confirmation page
-    with capture(execute=True):
-        return client.post(url)
-
-
-def outcomes(batch) -> dict[int, tuple[str, str]]:
-    return {row.line: (row.status, row.errors) for row in batch.rows.order_by("line")}
 
 
 def handling(client, batch) -> dict[int, str]:
@@ -287,7 +277,7 @@ def test_results_report_commit_queue_and_idempotency(
         6,
         1,
     )
-    found = outcomes(batch)
+    found = messages_by_line(batch)
     assert found[2] == found[3] == found[4] == ("valid", "")
     assert found[5] == ("skipped", "考核不合格，不登记学时。")
     assert "没有已通过审核的注册人员" in found[6][1]
@@ -366,11 +356,11 @@ def test_results_report_commit_queue_and_idempotency(
     post_results(client, programme, xlsx(rows), capture)
     again = ImportBatch.objects.latest("pk")
     assert again.valid_rows == 0
-    assert "与已有的学时记录重复（该记录状态：待主管部门审核）" in outcomes(again)[2][1]
+    assert "与已有的学时记录重复（该记录状态：待主管部门审核）" in messages_by_line(again)[2][1]
     post_results(client, programme, xlsx([row(c, hours="8")]), capture)
     other = ImportBatch.objects.latest("pk")  # other hours: the same activity all the same
     assert other.valid_rows == 0
-    assert "与已有的学时记录重复（该记录状态：待单位审核）" in outcomes(other)[2][1]
+    assert "与已有的学时记录重复（该记录状态：待单位审核）" in messages_by_line(other)[2][1]
     assert Declaration.objects.count() == 3
 
     # With results committed, the programme keeps what the declarations copied from it.
