@@ -13,6 +13,12 @@ class CertificatesConfig(AppConfig):
 
         person_years_changed.connect(on_person_years_changed, dispatch_uid="certificates.supersede")
 
+        from credits.certified import register_certified_people
+
+        from .selectors import people_certified
+
+        register_certified_people(people_certified)
+
         from portal.demo import register_demo_loader
 
         from .demo import certificates_demo_ensure

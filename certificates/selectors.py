@@ -5,9 +5,12 @@ scoping filter, ``scope_q``); anything else answers 404 like a missing row. Seal
 to the HRSS admins of the office, and every seal to the province.
 """
 
+from collections.abc import Collection
+
 from django.db.models import Q, QuerySet
 
 from accounts.models import Person
+from credits.selectors import ids_in
 from orgtree.models import Org
 from orgtree.roles import hrss_offices, is_province_admin
 from orgtree.selectors import scope_q
@@ -67,4 +70,19 @@ def issues_in_scope(user) -> QuerySet[CertificateIssue]:
     """An admin's list: the issues of the people in their scope (not their own)."""
     return CertificateIssue.objects.filter(scope_q(user, "person__org_path")).select_related(
         "person", "person__user", "person__unit", "office"
+    )
+
+
+def people_certified(person_ids: Collection[int], year: int) -> set[int]:
+    """Which of these people hold a valid certificate covering ``year`` (registered with
+    credits' statistics at startup: its rows count them)."""
+    return set(
+        CertificateIssue.objects.filter(
+            ids_in("person_id", person_ids),
+            status=CertificateIssue.Status.VALID,
+            first_year__lte=year,
+            last_year__gte=year,
+        )
+        .values_list("person_id", flat=True)
+        .distinct()
     )

@@ -1,16 +1,9 @@
 """What credits does when its own signal fires."""
 
-from portal.queue import enqueue
-
-from .services.statistics import statistics_pairs_of
+from .services.statistics import statistics_refresh_later
 
 
 def on_person_years_changed(sender, *, pairs, **kwargs) -> None:
-    """The statistics rows of the units whose people's person-years changed, by a task (sent
-    after the filing committed: the signal is sent on commit). With the broker away the rows
-    are refreshed by the nightly rebuild instead."""
-    from .tasks import refresh_statistics
-
-    units = statistics_pairs_of(pairs)
-    if units:
-        enqueue(refresh_statistics, [list(pair) for pair in units])
+    """The statistics rows of the units whose people's person-years changed, by a task (the
+    signal is sent after the filing committed)."""
+    statistics_refresh_later(pairs)

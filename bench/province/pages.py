@@ -164,6 +164,15 @@ class Pages:
         url = reverse("credits:statistics")
         self.measure(f"statistics.{role}", username, url, STATISTICS_BUDGET_MS)
 
+    def reports(self, role: str) -> None:
+        """注册进度 and the four 待办 lists over the admin's whole scope."""
+        username = self.handles["admins"][role]["username"]
+        url = reverse("credits:registration-progress")
+        self.measure(f"registration.{role}", username, url, PAGE_BUDGET_MS)
+        for kind in ("incomplete", "two_years", "waiting", "units"):
+            url = reverse("credits:todo") + "?" + urlencode({"list": kind})
+            self.measure(f"todo_{kind}.{role}", username, url, PAGE_BUDGET_MS)
+
     def professional(self) -> None:
         username = self.handles["professional"]["username"]
         self.measure("me.credits", username, reverse("credits:overview"), PAGE_BUDGET_MS)
@@ -178,4 +187,5 @@ def measure(report: Report, handles: dict, *, rounds: int = 20) -> None:
     for role in ("province", "city"):
         pages.scoped_pages(role)
         pages.statistics(role)
+        pages.reports(role)
     pages.professional()

@@ -170,11 +170,11 @@ CROSS JOIN generate_series(%(first)s, %(current)s - 1) AS y
 # and title level, the approved people, those with a declaration, those 合格 and their filed
 # hours; per unit, year, filing month, subject, category and source, the filed declarations.
 UNIT_YEAR_STATS = """
-INSERT INTO credits_unityearstat (unit_id, org_path, year, title_level, people, declared,
-    completed, filed_public, filed_professional, refreshed_at)
-SELECT p.unit_id, u.path, y.year, p.title_level, count(*), count(d.person_id),
-    count(*) FILTER (WHERE py.completed), coalesce(sum(py.filed_public), 0),
-    coalesce(sum(py.filed_professional), 0), now()
+INSERT INTO credits_unityearstat (unit_id, org_path, year, title_level, industry, people,
+    declared, completed, certified, filed_public, filed_professional, refreshed_at)
+SELECT p.unit_id, u.path, y.year, p.title_level, u.industry, count(*), count(d.person_id),
+    count(*) FILTER (WHERE py.completed), count(c.person_id),
+    coalesce(sum(py.filed_public), 0), coalesce(sum(py.filed_professional), 0), now()
 FROM accounts_person p
 JOIN orgtree_org u ON u.id = p.unit_id
 CROSS JOIN generate_series(%(first)s, %(current)s) AS y(year)
@@ -183,8 +183,13 @@ LEFT JOIN (
     SELECT DISTINCT person_id, year FROM credits_declaration
     WHERE status NOT IN ('draft', 'withdrawn')
 ) d ON d.person_id = p.id AND d.year = y.year
+LEFT JOIN (
+    SELECT DISTINCT i.person_id, covered.year FROM certificates_certificateissue i
+    CROSS JOIN LATERAL generate_series(i.first_year::int, i.last_year::int) AS covered(year)
+    WHERE i.status = 'valid'
+) c ON c.person_id = p.id AND c.year = y.year
 WHERE p.status = 'approved'
-GROUP BY p.unit_id, u.path, y.year, p.title_level
+GROUP BY p.unit_id, u.path, y.year, p.title_level, u.industry
 """
 UNIT_YEAR_FILED = """
 INSERT INTO credits_unityearfiled (unit_id, org_path, year, filed_year, month, subject,
@@ -204,8 +209,8 @@ DERIVED = (
     ("declarations / 学时申报", DECLARATIONS),
     ("review events / 审核记录", REVIEW_EVENTS),
     ("person-years / 年度汇总", PERSON_YEARS),
+    ("certificate issues / 证书", CERTIFICATES),
     ("statistics / 统计表", UNIT_YEAR_STATS),
     ("statistics by category / 备案统计", UNIT_YEAR_FILED),
-    ("certificate issues / 证书", CERTIFICATES),
     ("audit rows / 审计日志", AUDIT),
 )

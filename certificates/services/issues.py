@@ -22,6 +22,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from credits.models import PersonYear
+from credits.services.statistics import statistics_refresh_later
 from orgtree.roles import is_hrss_admin
 from portal.ids import mask_id_number
 from portal.lifecycle import reason_required
@@ -192,9 +193,14 @@ def certificate_request(
         org_path=person.org_path,
         detail={"person": person.pk, "years": f"{first}-{last}"},
     )
+    statistics_refresh_later(_person_years(person.pk, first, last))
     if enqueue:
         _enqueue(issue.pk)
     return issue, True
+
+
+def _person_years(person_id: int, first: int, last: int) -> list[tuple[int, int]]:
+    return [(person_id, year) for year in range(first, last + 1)]
 
 
 def _seal_art(seal: Seal) -> tuple[str, bytes]:
@@ -288,6 +294,7 @@ def issues_supersede(*, pairs: Iterable[tuple[int, int]]) -> int:
     person_ids = sorted(years_of)
     stale: list[int] = []
     stale_codes: list[str] = []
+    stale_years: list[tuple[int, int]] = []
     for start in range(0, len(person_ids), 2000):
         chunk = person_ids[start : start + 2000]
         for pk, code, person_id, first, last in CertificateIssue.objects.filter(
@@ -296,6 +303,7 @@ def issues_supersede(*, pairs: Iterable[tuple[int, int]]) -> int:
             if any(first <= year <= last for year in years_of[person_id]):
                 stale.append(pk)
                 stale_codes.append(code)
+                stale_years += _person_years(person_id, first, last)
     pages_forget(stale_codes)
     now = timezone.now()
     count = 0
@@ -303,6 +311,8 @@ def issues_supersede(*, pairs: Iterable[tuple[int, int]]) -> int:
         count += CertificateIssue.objects.filter(
             pk__in=stale[start : start + 2000], status=CertificateIssue.Status.VALID
         ).update(status=CertificateIssue.Status.SUPERSEDED, superseded_at=now)
+    # Its holders no longer count as certified for those years (statistics).
+    statistics_refresh_later(stale_years)
     return count
 
 
@@ -331,4 +341,5 @@ def issue_revoke(*, actor, issue_id: int, reason: str) -> CertificateIssue:
         org_path=issue.person.org_path,
         detail={"reason": issue.revoke_reason},
     )
+    statistics_refresh_later(_person_years(issue.person_id, issue.first_year, issue.last_year))
     return issue

@@ -18,7 +18,14 @@ from .records import (
 )
 from .reminders import Reminder
 from .requirements import Requirement
-from .statistics import UnitYearFiled, UnitYearStat
+from .statistics import (
+    FILED_SUMS,
+    STAT_SUMS,
+    OrgYearFiled,
+    OrgYearStat,
+    UnitYearFiled,
+    UnitYearStat,
+)
 
 __all__ = [
     "ApiToken",
@@ -26,6 +33,10 @@ __all__ = [
     "ImportRow",
     "PlatformRecord",
     "TrainingProgramme",
+    "FILED_SUMS",
+    "STAT_SUMS",
+    "OrgYearFiled",
+    "OrgYearStat",
     "UnitYearFiled",
     "UnitYearStat",
     "EDITABLE",

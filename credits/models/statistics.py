@@ -1,7 +1,9 @@
-"""The statistics table (DESIGN.md, "Statistics"): small per-unit rows that every figure of a
-scope sums (the rows whose ``org_path`` starts with the scope's path), kept current from the
-person-year summaries when person-years change and rebuilt nightly; never an aggregate of the
-declarations per request."""
+"""The statistics tables (DESIGN.md, "Statistics"): small per-unit rows kept current from the
+person-year summaries when person-years change and rebuilt nightly, and the same figures rolled
+up for every office and department (the sum of its subtree's unit rows, recomputed from its
+children whenever one of its units' rows is), so that a scope's figures are its own rows and a
+drill-down its children's: never an aggregate of the declarations, nor of a province's units,
+per request."""
 
 from django.db import models
 from django.utils import timezone
@@ -19,9 +21,12 @@ class UnitYearStat(models.Model):
     org_path = models.CharField("单位路径", max_length=255)
     year = models.PositiveSmallIntegerField("年度")
     title_level = models.CharField("职称级别", max_length=20)
+    # The unit's industry when the rows were computed (for the breakdown by industry).
+    industry = models.CharField("行业", max_length=60, blank=True, default="")
     people = models.PositiveIntegerField("已注册人数", default=0)
     declared = models.PositiveIntegerField("有申报的人数", default=0)
     completed = models.PositiveIntegerField("合格人数", default=0)
+    certified = models.PositiveIntegerField("持有效证书人数", default=0)
     filed_public = models.DecimalField("已备案公需学时", default=0, **HOURS | {"max_digits": 12})
     filed_professional = models.DecimalField(
         "已备案专业学时", default=0, **HOURS | {"max_digits": 12}
@@ -79,3 +84,75 @@ class UnitYearFiled(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.year} {self.category}"
+
+
+# The figures a rollup row sums, and the filing rows' (shared with the services that compute
+# them and the selectors that read them).
+STAT_SUMS = (
+    "people",
+    "declared",
+    "completed",
+    "certified",
+    "filed_public",
+    "filed_professional",
+)
+FILED_SUMS = ("count", "hours")
+
+
+class OrgYearStat(models.Model):
+    """An office's or department's figures for a year, title level and industry: the sums of
+    the UnitYearStat rows of every unit in its subtree."""
+
+    org = models.ForeignKey(
+        "orgtree.Org", verbose_name="机构", on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    title_level = models.CharField("职称级别", max_length=20)
+    industry = models.CharField("行业", max_length=60, blank=True, default="")
+    people = models.PositiveIntegerField("已注册人数", default=0)
+    declared = models.PositiveIntegerField("有申报的人数", default=0)
+    completed = models.PositiveIntegerField("合格人数", default=0)
+    certified = models.PositiveIntegerField("持有效证书人数", default=0)
+    filed_public = models.DecimalField("已备案公需学时", default=0, **HOURS | {"max_digits": 14})
+    filed_professional = models.DecimalField(
+        "已备案专业学时", default=0, **HOURS | {"max_digits": 14}
+    )
+    # The oldest refresh among the unit rows summed: every figure is at least this fresh.
+    refreshed_at = models.DateTimeField("统计时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "机构年度统计"
+        verbose_name_plural = "机构年度统计"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "year", "title_level", "industry"], name="orgyearstat_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.year} {self.title_level} {self.industry}"
+
+
+class OrgYearFiled(models.Model):
+    """An office's or department's filed declarations for a year, by filing month, subject,
+    category and source: the sums of the UnitYearFiled rows of its subtree."""
+
+    org = models.ForeignKey(
+        "orgtree.Org", verbose_name="机构", on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    filed_year = models.PositiveSmallIntegerField("备案年份")
+    month = models.PositiveSmallIntegerField("备案月份")
+    subject = models.CharField("科目", max_length=12)
+    category = models.CharField("类别", max_length=32)
+    source = models.CharField("来源", max_length=20)
+    count = models.PositiveIntegerField("条数", default=0)
+    hours = models.DecimalField("学时", default=0, **HOURS | {"max_digits": 14})
+
+    class Meta:
+        verbose_name = "机构年度备案统计"
+        verbose_name_plural = "机构年度备案统计"
+        indexes = [models.Index(fields=["org", "year"], name="orgyearfiled_org_year")]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.year} {self.category}"

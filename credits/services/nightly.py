@@ -12,10 +12,21 @@ from django.db.models import Max
 
 from orgtree.models import Org
 
-from ..models import Declaration, NightlyCheck, PersonYear, ReviewStatus, UnitYearStat
+from ..models import (
+    FILED_SUMS,
+    STAT_SUMS,
+    Declaration,
+    NightlyCheck,
+    OrgYearFiled,
+    OrgYearStat,
+    PersonYear,
+    ReviewStatus,
+    UnitYearStat,
+)
 from ..requirements import RequirementResolver
 from ..rules.values import as_text
 from .statistics import UNIT_CHUNK, statistics_rows
+from .statistics_rollups import FILED_KEYS, STAT_KEYS, rollup_rows
 from .summary import ROW_FIELDS, person_year_rows
 
 logger = logging.getLogger(__name__)
@@ -25,7 +36,7 @@ SHOWN = 50
 # What a filing keeps current in the statistics rows (refresh_statistics): these must match a
 # recomputation at any time. People and declarations counted are only brought up to date by
 # the nightly rebuild, which runs after this check.
-STAT_FIELDS = ("completed", "filed_public", "filed_professional")
+STAT_FIELDS = ("completed", "certified", "filed_public", "filed_professional")
 
 
 def _record(kind: str, year: int | None, checked: int, found: list[dict]) -> NightlyCheck:
@@ -116,7 +127,7 @@ def statistics_check(*, year: int) -> NightlyCheck:
                 unit_id__in=chunk, year=year
             ).values_list("unit_id", "title_level", *STAT_FIELDS)
         }
-        zero = (0, 0, 0)
+        zero = (0,) * len(STAT_FIELDS)
         for key in sorted(expected.keys() | stored.keys()):
             if expected.get(key, zero) != stored.get(key, zero):
                 found.append(
@@ -127,7 +138,46 @@ def statistics_check(*, year: int) -> NightlyCheck:
                         "expected": [_plain(v) for v in expected.get(key, ())],
                     }
                 )
+    found += rollups_differences(year=year)
     return _record(NightlyCheck.Kind.STATISTICS, year, len(unit_ids), found)
+
+
+def rollups_differences(*, year: int) -> list[dict]:
+    """Each office's and department's rollup rows against the sums of its children's rows as
+    stored (so a wrong row is found where it is, whichever level)."""
+    org_ids = list(
+        Org.objects.exclude(kind=Org.Kind.UNIT).order_by("pk").values_list("pk", flat=True)
+    )
+    found: list[dict] = []
+    for start in range(0, len(org_ids), UNIT_CHUNK):
+        chunk = org_ids[start : start + UNIT_CHUNK]
+        expected_stats, expected_filed = rollup_rows(year=year, org_ids=chunk)
+        for model, keys, sums, expected in (
+            (OrgYearStat, STAT_KEYS, STAT_SUMS, expected_stats),
+            (OrgYearFiled, FILED_KEYS, FILED_SUMS, expected_filed),
+        ):
+            should = {
+                (row.org_id, *(getattr(row, k) for k in keys)): tuple(getattr(row, f) for f in sums)
+                for row in expected
+            }
+            stored = {
+                tuple(values[: len(keys) + 1]): tuple(values[len(keys) + 1 :])
+                for values in model.objects.filter(org_id__in=chunk, year=year).values_list(
+                    "org_id", *keys, *sums
+                )
+            }
+            zero = (0,) * len(sums)
+            for key in sorted(should.keys() | stored.keys(), key=str):
+                if should.get(key, zero) != stored.get(key, zero):
+                    found.append(
+                        {
+                            "row": f"org:{key[0]}",
+                            "key": [_plain(v) for v in key[1:]],
+                            "stored": [_plain(v) for v in stored.get(key, ())],
+                            "expected": [_plain(v) for v in should.get(key, ())],
+                        }
+                    )
+    return found
 
 
 def org_tree_check() -> NightlyCheck:

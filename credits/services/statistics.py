@@ -1,7 +1,9 @@
 """The statistics table's upkeep: a unit-year's rows recomputed set-based from the people, the
 person-year summaries and the filed declarations of the unit's people (a few thousand rows
 for a large unit), when person-years change (``person_years_changed``, through a task) and for
-every unit nightly. Figures of a scope are sums over these rows (credits.selectors_statistics).
+every unit nightly; each write also recomputes the rollups of the offices and departments
+above (services.statistics_rollups), which the figures of a scope read
+(credits.selectors_statistics).
 """
 
 from collections import defaultdict
@@ -16,9 +18,12 @@ from django.utils import timezone
 
 from accounts.models import Person
 from orgtree.models import Org
+from portal.queue import enqueue_on_commit
 
+from ..certified import certified_people
 from ..models import Declaration, PersonYear, ReviewStatus, UnitYearFiled, UnitYearStat
 from ..selectors import ids_in
+from .statistics_rollups import ancestors_of, rollups_rebuild, rollups_recompute, statistics_lock
 
 # Units recomputed in one transaction: a province's nightly rebuild is a hundred of these.
 UNIT_CHUNK = 500
@@ -46,7 +51,12 @@ def statistics_refresh(*, pairs: Iterable[tuple[int, int]]) -> int:
 def statistics_rows(*, year: int, unit_ids: list[int]) -> tuple[list, list]:
     """What the rows of these units for ``year`` should hold now, unsaved: (UnitYearStat
     rows, UnitYearFiled rows). Also what the nightly check compares the table with."""
-    units = dict(Org.objects.filter(pk__in=unit_ids, kind=Org.Kind.UNIT).values_list("pk", "path"))
+    units = {
+        pk: (path, industry)
+        for pk, path, industry in Org.objects.filter(
+            pk__in=unit_ids, kind=Org.Kind.UNIT
+        ).values_list("pk", "path", "industry")
+    }
     people = {
         pk: (unit_id, level)
         for pk, unit_id, level in Person.objects.filter(
@@ -60,7 +70,8 @@ def statistics_rows(*, year: int, unit_ids: list[int]) -> tuple[list, list]:
         if key not in stats:
             stats[key] = UnitYearStat(
                 unit_id=key[0],
-                org_path=units[key[0]],
+                org_path=units[key[0]][0],
+                industry=units[key[0]][1],
                 year=year,
                 title_level=key[1],
                 refreshed_at=now,
@@ -86,6 +97,8 @@ def statistics_rows(*, year: int, unit_ids: list[int]) -> tuple[list, list]:
         row.completed += int(completed)
         row.filed_public += public
         row.filed_professional += professional
+    for person_id in certified_people(person_ids, year):
+        stat(people[person_id]).certified += 1
 
     filed: dict[tuple, UnitYearFiled] = {}
     groups = (
@@ -116,7 +129,7 @@ def statistics_rows(*, year: int, unit_ids: list[int]) -> tuple[list, list]:
         if row is None:
             row = filed[key] = UnitYearFiled(
                 unit_id=unit_id,
-                org_path=units[unit_id],
+                org_path=units[unit_id][0],
                 year=year,
                 filed_year=key[1],
                 month=key[2],
@@ -131,19 +144,36 @@ def statistics_rows(*, year: int, unit_ids: list[int]) -> tuple[list, list]:
 
 @transaction.atomic
 def statistics_rows_write(*, year: int, unit_ids: list[int]) -> None:
+    """The units' rows of ``year`` recomputed, and the rollups of every org above them."""
+    statistics_lock()
     stats, filed = statistics_rows(year=year, unit_ids=unit_ids)
     UnitYearStat.objects.filter(unit_id__in=unit_ids, year=year).delete()
     UnitYearFiled.objects.filter(unit_id__in=unit_ids, year=year).delete()
     UnitYearStat.objects.bulk_create(stats, batch_size=1000)
     UnitYearFiled.objects.bulk_create(filed, batch_size=1000)
+    paths = Org.objects.filter(pk__in=unit_ids).values_list("path", flat=True)
+    rollups_recompute(year=year, org_ids=ancestors_of(paths))
 
 
 def statistics_rebuild(*, year: int) -> int:
-    """Every unit's rows of ``year`` (the nightly rebuild); returns how many units."""
+    """Every unit's rows of ``year`` and every rollup (the nightly rebuild); returns how many
+    units."""
     unit_ids = list(
         Org.objects.filter(kind=Org.Kind.UNIT).order_by("pk").values_list("pk", flat=True)
     )
-    return statistics_refresh(pairs=[(unit_id, year) for unit_id in unit_ids])
+    count = statistics_refresh(pairs=[(unit_id, year) for unit_id in unit_ids])
+    rollups_rebuild(year=year)
+    return count
+
+
+def statistics_refresh_later(person_year_pairs: Iterable[tuple[int, int]]) -> None:
+    """The rows of the units of these (person, year) pairs, refreshed by a task after the
+    current transaction commits (with the broker away, by the nightly rebuild instead)."""
+    from ..tasks import refresh_statistics
+
+    units = statistics_pairs_of(person_year_pairs)
+    if units:
+        enqueue_on_commit(refresh_statistics, [list(pair) for pair in units])
 
 
 def statistics_pairs_of(person_year_pairs: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

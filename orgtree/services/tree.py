@@ -7,7 +7,9 @@ already (the settings open transactions with BEGIN IMMEDIATE).
 
 from collections.abc import Iterable
 
-from django.db import connection, transaction
+from django.db import transaction
+
+from portal.locks import transaction_lock
 
 from ..models import Org
 
@@ -16,11 +18,7 @@ TREE_LOCK_KEY = 4_100_001  # any constant shared by all writers of the tree
 
 def tree_lock() -> None:
     """Blocks until this transaction holds the tree lock (released at commit or rollback)."""
-    if not connection.in_atomic_block:
-        raise RuntimeError("tree_lock() must be called inside transaction.atomic")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [TREE_LOCK_KEY])
+    transaction_lock(TREE_LOCK_KEY)
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from credits.models import NightlyCheck, PersonYear, UnitYearStat
+from credits.models import NightlyCheck, OrgYearFiled, OrgYearStat, PersonYear, UnitYearStat
 from credits.services.nightly import org_tree_check, person_years_check, statistics_check
 from credits.services.statistics import statistics_rebuild
 from credits.services.summary import person_years_refresh
@@ -70,8 +70,26 @@ def test_a_missing_summary_row_is_reported(tree, summarised):
 def test_a_corrupted_statistics_row_is_reported(tree, summarised):
     UnitYearStat.objects.filter(unit=tree.lh_hospital).update(filed_professional=1)
     check = statistics_check(year=THIS_YEAR)
-    assert check.differences == 1
-    assert check.detail[0]["row"] == f"unit:{tree.lh_hospital.pk}"
+    # The unit's row against its recomputation, and its department's rollup against it.
+    assert [d["row"] for d in check.detail] == [
+        f"unit:{tree.lh_hospital.pk}",
+        f"org:{tree.lh_health.pk}",
+    ]
+
+
+def test_a_corrupted_rollup_row_is_reported_where_it_is(tree, summarised):
+    OrgYearStat.objects.filter(org=tree.pds).update(completed=9)
+    OrgYearFiled.objects.filter(org=tree.province, subject="public").update(hours=Decimal(1))
+    check = statistics_check(year=THIS_YEAR)
+    # Each row is compared with its children as stored: pds's own corruption, the province
+    # (which no longer equals pds + lh), and the province's filed hours (30 public each).
+    found = {(d["row"], tuple(d["stored"]), tuple(d["expected"])) for d in check.detail}
+    assert found == {
+        (f"org:{tree.pds.pk}", (1, 1, 9, 0, "30", "60"), (1, 1, 1, 0, "30", "60")),
+        (f"org:{tree.province.pk}", (2, 2, 2, 0, "60", "120"), (2, 2, 10, 0, "60", "120")),
+        (f"org:{tree.province.pk}", (2, "1"), (2, "60")),
+    }
+    assert OrgYearStat.objects.get(org=tree.pds).completed == 9  # reported, never fixed
 
 
 @pytest.mark.parametrize(

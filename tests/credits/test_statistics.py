@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from certificates.services import certificate_request
 from credits.models import Declaration, ReviewStatus
 from credits.selectors_statistics import (
     statistics_by_industry,
@@ -20,6 +21,7 @@ from credits.selectors_statistics import (
 )
 from credits.services.statistics import statistics_rebuild
 from credits.services.summary import person_years_refresh
+from tests.certificates.support import approved_seal
 from tests.credits.views_support import THIS_YEAR, declaration, filed
 from tests.factories import make_person
 
@@ -50,6 +52,7 @@ class Someone:
     level: str = "intermediate"
     filed: list[Hours] = field(default_factory=list)
     in_review: dict[int, str] = field(default_factory=dict)  # year -> status of a declaration
+    certificate: tuple[int, int] | None = None  # the years of a valid certificate issued
 
     def hours(self, year: int, subject: str) -> Decimal:
         return sum(
@@ -58,6 +61,9 @@ class Someone:
 
     def declared(self, year: int) -> bool:
         return any(h.year == year for h in self.filed) or year in self.in_review
+
+    def certified(self, year: int) -> bool:
+        return self.certificate is not None and self.certificate[0] <= year <= self.certificate[1]
 
     def completed(self, year: int) -> bool:
         return (
@@ -73,7 +79,11 @@ def full(year=THIS_YEAR, **kwargs) -> list[Hours]:
 # The people of the test province (tests/shared_tree.py): pds has health (hospital1, hospital2),
 # edu (school), civil (no department) and the county xinhua (xinhua_unit); lh is the neighbour.
 PEOPLE = {
-    "a": Someone("hospital1", filed=[*full(), Hours(LAST_YEAR, "public_course", Decimal(6))]),
+    "a": Someone(
+        "hospital1",
+        filed=[*full(), Hours(LAST_YEAR, "public_course", Decimal(6))],
+        certificate=(THIS_YEAR, THIS_YEAR),
+    ),
     "b": Someone(
         "hospital1",
         filed=[
@@ -84,8 +94,13 @@ PEOPLE = {
     "d": Someone("hospital2", "junior", filed=[Hours(THIS_YEAR, "public_course", Decimal(12))]),
     "e": Someone("school", filed=[Hours(THIS_YEAR, "practice", Decimal(20))]),
     "f": Someone("civil", "senior", filed=full(), in_review={LAST_YEAR: S.UNIT_APPROVED}),
-    "g": Someone("xinhua_unit", "junior", filed=[*full(), *full(LAST_YEAR)]),
-    "n1": Someone("lh_hospital", filed=full()),
+    "g": Someone(
+        "xinhua_unit",
+        "junior",
+        filed=[*full(), *full(LAST_YEAR)],
+        certificate=(LAST_YEAR, THIS_YEAR),
+    ),
+    "n1": Someone("lh_hospital", filed=full(), certificate=(THIS_YEAR, THIS_YEAR)),
     "n2": Someone("lh_hospital", "senior", filed=full(), in_review={THIS_YEAR: S.SUBMITTED}),
 }
 # Each scope and the units under it.
@@ -102,14 +117,15 @@ SCOPES = {
 
 
 def expected(units: set[str], first: int, last: int) -> tuple:
-    """(people, declared, completed, filed public, filed professional) of the units' people,
-    counted from PEOPLE: people as of the last year, the rest summed over the range."""
+    """(people, declared, completed, certified, filed public, filed professional) of the units'
+    people, counted from PEOPLE: people as of the last year, the rest summed over the range."""
     people = [p for p in PEOPLE.values() if p.unit in units]
     years = range(first, last + 1)
     return (
         len(people),
         sum(p.declared(y) for p in people for y in years),
         sum(p.completed(y) for p in people for y in years),
+        sum(p.certified(y) for p in people for y in years),
         sum((p.hours(y, "public") for p in people for y in years), Decimal(0)),
         sum((p.hours(y, "professional") for p in people for y in years), Decimal(0)),
     )
@@ -120,6 +136,7 @@ def as_tuple(figures) -> tuple:
         figures.people,
         figures.declared,
         figures.completed,
+        figures.certified,
         figures.filed_public,
         figures.filed_professional,
     )
@@ -129,6 +146,8 @@ def people_build(tree) -> dict:
     """The rows of PEOPLE through the factories and the summary service, the statistics table
     rebuilt for both years, plus a pending registration under hospital1 and pds's county."""
     made = {}
+    approved_seal(tree, tree.pds)
+    approved_seal(tree, tree.lh)
     for name, spec in PEOPLE.items():
         person = made[name] = make_person(getattr(tree, spec.unit), title_level=spec.level)
         for item in spec.filed:
@@ -146,6 +165,13 @@ def people_build(tree) -> dict:
     person_years_refresh(
         pairs=[(person.pk, year) for person in made.values() for year in (LAST_YEAR, THIS_YEAR)]
     )
+    for name, spec in PEOPLE.items():
+        if spec.certificate:
+            first, last = spec.certificate
+            person = made[name]
+            certificate_request(
+                actor=person.user, person_id=person.pk, first_year=first, last_year=last
+            )
     statistics_rebuild(year=THIS_YEAR)
     statistics_rebuild(year=LAST_YEAR)
     return made
@@ -164,40 +190,40 @@ def people(tree):
 @pytest.mark.parametrize("first", [THIS_YEAR, LAST_YEAR])
 def test_totals_at_every_level_are_the_sums_of_its_people(tree, people, scope, first):
     org = getattr(tree, scope)
-    totals = statistics_totals([org.path], first, THIS_YEAR)
+    totals = statistics_totals(org, first, THIS_YEAR)
     assert as_tuple(totals.figures) == expected(SCOPES[scope], first, THIS_YEAR)
     years = THIS_YEAR - first + 1
     assert totals.figures.people_years == totals.figures.people * years
 
 
 def test_a_city_never_counts_its_neighbour(tree, people):
-    pds = statistics_totals([tree.pds.path], THIS_YEAR, THIS_YEAR).figures
-    lh = statistics_totals([tree.lh.path], THIS_YEAR, THIS_YEAR).figures
-    province = statistics_totals([tree.province.path], THIS_YEAR, THIS_YEAR).figures
+    pds = statistics_totals(tree.pds, THIS_YEAR, THIS_YEAR).figures
+    lh = statistics_totals(tree.lh, THIS_YEAR, THIS_YEAR).figures
+    province = statistics_totals(tree.province, THIS_YEAR, THIS_YEAR).figures
     assert pds.people == 7 and lh.people == 2 and province.people == 9
     assert pds.filed_public + lh.filed_public == province.filed_public
 
 
 def test_completion_rate_is_completed_over_people(tree, people):
-    figures = statistics_totals([tree.pds.path], THIS_YEAR, THIS_YEAR).figures
+    figures = statistics_totals(tree.pds, THIS_YEAR, THIS_YEAR).figures
     # a, f and g are 合格 among the 7 people of pds.
     assert (figures.completed, figures.people) == (3, 7)
     assert figures.rate == Decimal("42.9")
-    assert statistics_totals([tree.edu.path], LAST_YEAR, LAST_YEAR).figures.rate == 0
-    assert statistics_totals([tree.institution.path], THIS_YEAR, THIS_YEAR).figures.rate is None
+    assert statistics_totals(tree.edu, LAST_YEAR, LAST_YEAR).figures.rate == 0
+    assert statistics_totals(tree.institution, THIS_YEAR, THIS_YEAR).figures.rate is None
 
 
 def test_pending_registrations_are_counted_live_in_scope(tree, people):
-    assert statistics_totals([tree.province.path], THIS_YEAR, THIS_YEAR).pending_people == 3
-    assert statistics_totals([tree.pds.path], THIS_YEAR, THIS_YEAR).pending_people == 2
-    assert statistics_totals([tree.health.path], THIS_YEAR, THIS_YEAR).pending_people == 1
-    assert statistics_totals([tree.edu.path], THIS_YEAR, THIS_YEAR).pending_people == 0
+    assert statistics_totals(tree.province, THIS_YEAR, THIS_YEAR).pending_people == 3
+    assert statistics_totals(tree.pds, THIS_YEAR, THIS_YEAR).pending_people == 2
+    assert statistics_totals(tree.health, THIS_YEAR, THIS_YEAR).pending_people == 1
+    assert statistics_totals(tree.edu, THIS_YEAR, THIS_YEAR).pending_people == 0
 
 
 def test_freshness_is_the_refresh_time_of_the_rows(tree, people):
-    totals = statistics_totals([tree.pds.path], THIS_YEAR, THIS_YEAR)
+    totals = statistics_totals(tree.pds, THIS_YEAR, THIS_YEAR)
     assert totals.oldest is not None and totals.oldest <= totals.newest <= timezone.now()
-    empty = statistics_totals([tree.institution.path], THIS_YEAR, THIS_YEAR)
+    empty = statistics_totals(tree.institution, THIS_YEAR, THIS_YEAR)
     assert (empty.oldest, empty.newest) == (None, None)
 
 
@@ -221,13 +247,20 @@ def test_children_have_the_figures_of_their_subtrees(tree, people, parent, child
 
 def test_the_children_add_up_to_the_parent(tree, people):
     rows = statistics_children(tree.pds, THIS_YEAR, THIS_YEAR)
-    parent = statistics_totals([tree.pds.path], THIS_YEAR, THIS_YEAR).figures
-    for attribute in ("people", "declared", "completed", "filed_public", "filed_professional"):
+    parent = statistics_totals(tree.pds, THIS_YEAR, THIS_YEAR).figures
+    for attribute in (
+        "people",
+        "declared",
+        "completed",
+        "certified",
+        "filed_public",
+        "filed_professional",
+    ):
         assert sum(getattr(row.figures, attribute) for row in rows) == getattr(parent, attribute)
 
 
 def test_by_title_level_and_industry(tree, people):
-    levels = statistics_by_title_level([tree.pds.path], THIS_YEAR, THIS_YEAR)
+    levels = statistics_by_title_level(tree.pds, THIS_YEAR, THIS_YEAR)
     counted = {}
     for spec in PEOPLE.values():
         if spec.unit in SCOPES["pds"]:
@@ -242,7 +275,7 @@ def test_by_title_level_and_industry(tree, people):
 
     industries = {
         group.label: as_tuple(group.figures)
-        for group in statistics_by_industry([tree.pds.path], THIS_YEAR, THIS_YEAR)
+        for group in statistics_by_industry(tree.pds, THIS_YEAR, THIS_YEAR)
     }
     assert industries == {
         "卫生": expected({"hospital1", "hospital2"}, THIS_YEAR, THIS_YEAR),
@@ -259,7 +292,7 @@ def filed_of(units: set[str], years: range) -> list[Hours]:
 def test_filed_breakdowns_by_subject_category_source_and_month(tree, people, scope):
     org = getattr(tree, scope)
     items = filed_of(SCOPES[scope], range(LAST_YEAR, THIS_YEAR + 1))
-    result = statistics_filed([org.path], LAST_YEAR, THIS_YEAR)
+    result = statistics_filed(org, LAST_YEAR, THIS_YEAR)
 
     def tally(key) -> dict:
         found: dict = {}

@@ -77,14 +77,15 @@ def cell_as_page(value) -> str:
 
 
 def figures_in_row(row: list[str]) -> tuple:
-    """(people, declared, completed, filed public, filed professional) from a page row's
-    figure cells (the last seven: people, declared, completed, rate, public, professional,
-    total)."""
-    people, declared, completed, _rate, public, professional, _total = row[-7:]
+    """(people, declared, completed, certified, filed public, filed professional) from a page
+    row's figure cells (the last eight: people, declared, completed, rate, certified, public,
+    professional, total)."""
+    people, declared, completed, _rate, certified, public, professional, _total = row[-8:]
     return (
         int(people.replace(",", "")),
         int(declared.replace(",", "")),
         int(completed.replace(",", "")),
+        int(certified.replace(",", "")),
         Decimal(public),
         Decimal(professional),
     )
@@ -97,13 +98,14 @@ def test_the_page_shows_the_figures_of_each_level(client, tree, people, scope):
     assert response.status_code == 200
     html = response.content.decode()
     totals = dict(row for row in page_table(html, "totals")[1:])
-    people_count, declared, completed, public, professional = expected(
+    people_count, declared, completed, certified, public, professional = expected(
         SCOPES[scope], THIS_YEAR, THIS_YEAR
     )
     assert totals["统计机构"] == org.name
     assert totals["已注册人数"] == f"{people_count:,}"
     assert totals["有申报人数"] == str(declared)
     assert totals["合格人数"] == str(completed)
+    assert totals["持有效证书人数"] == str(certified)
     assert Decimal(totals["已备案公需学时"]) == public
     assert Decimal(totals["已备案专业学时"]) == professional
     assert Decimal(totals["已备案总学时"]) == public + professional
