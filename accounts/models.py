@@ -104,6 +104,8 @@ class Person(models.Model):
             models.Index(fields=["status", "org_path"], name="person_status_path"),
             # The registration queue: pending rows in applied order (keyset-friendly).
             models.Index(fields=["status", "created_at", "id"], name="person_status_created"),
+            # 注册进度's people approved since a date.
+            models.Index(fields=["status", "decided_at"], name="person_status_decided"),
             models.Index(fields=["unit", "status"], name="person_unit_status"),
             # The admins' query by a paper-era certificate number.
             models.Index(fields=["legacy_cert_no"], name="person_legacy_cert_no"),

@@ -329,15 +329,22 @@ def _in_order(groups: dict[str, Group], order: list[str]) -> list[Group]:
     return known + [group for key, group in groups.items() if key not in order]
 
 
-def statistics_waiting(paths) -> list[Waiting]:
-    """Items waiting now at each review step under the paths (any year), each a bounded count
-    over the queues' index on (status, org_path): the steps come from the transition table."""
+def waiting_parts() -> dict[str, list[Q]]:
+    """The rows waiting at each review step (unit, department, HRSS), as the transition table
+    says: one filter per (status, route) that the step approves."""
     parts: dict[str, list[Q]] = {}
     for status, route, step in entries_for("approve"):
         part = Q(status=status)
         if route != ANY:
             part &= Q(has_department=route == DEPT)
         parts.setdefault(step.who, []).append(part)
+    return parts
+
+
+def statistics_waiting(paths) -> list[Waiting]:
+    """Items waiting now at each review step under the paths (any year), each a bounded count
+    over the queues' index on (status, org_path): the steps come from the transition table."""
+    parts = waiting_parts()
     scope = paths_q(paths)
     waiting = []
     for kind, (model, kind_label) in WAITING_KINDS.items():

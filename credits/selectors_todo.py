@@ -11,24 +11,35 @@ Each list costs a fixed number of queries whatever the scope's size: the people 
 keyed query (the summaries joined as filtered relations) plus the requirement rows for people
 without a summary; the waiting list is one grouped query per kind over the queues' waiting
 index plus one read of the orgs named in the paths; the units list is one query with two
-EXISTS.
+hashed sets.
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, FilteredRelation, Min, OuterRef, Q, QuerySet
+from django.db.models import (
+    Count,
+    F,
+    FilteredRelation,
+    Min,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Left, Length, Reverse, StrIndex, Substr
 from django.utils import timezone
 
 from accounts.models import Person
 from orgtree.models import Org, OrgAdmin
 from orgtree.selectors import orgs_visible_to, scope_paths, scope_q
+from portal.pagination import COUNT_LIMIT
 
-from .models import IN_REVIEW, Declaration, Exemption, Reminder, ReviewStatus
+from .models import Declaration, Exemption, Reminder, UnitYearStat
 from .requirements import RequirementResolver
 from .selectors import ids_in
-from .workflow import DEPARTMENT, HRSS, UNIT, step_for
+from .selectors_statistics import waiting_parts
+from .workflow import DEPARTMENT, HRSS, UNIT
 
 LISTS = dict(Reminder.ListKind.choices)
 PEOPLE_LISTS = (Reminder.ListKind.INCOMPLETE, Reminder.ListKind.TWO_YEARS)
@@ -97,7 +108,7 @@ def list_years(kind: str, year: int) -> list[int]:
 
 def people_todo(user, kind: str, *, year: int, unit: Org | None = None, name: str = "") -> QuerySet:
     """The approved people in the user's scope incomplete in ``year`` (and, for ``two_years``,
-    in the year before), in unit-path order; ``unit`` must already be one of the user's orgs
+    in the year before), in registration order; ``unit`` must already be one of the user's orgs
     (the form resolves it within the scope)."""
     queryset = Person.objects.filter(scope_q(user), status=Person.Status.APPROVED)
     if unit is not None:
@@ -105,7 +116,9 @@ def people_todo(user, kind: str, *, year: int, unit: Org | None = None, name: st
     if name:
         queryset = queryset.filter(user__name__startswith=name)
     queryset = _with_summaries(queryset, list_years(kind, year))
-    return queryset.select_related("user", "unit").order_by("org_path", "id")
+    # In registration order: the primary key's order serves a page of any scope from the first
+    # rows that match, where the unit path's order made a city's first page take a second.
+    return queryset.select_related("user", "unit").order_by("id")
 
 
 def incomplete_people(*, year: int) -> QuerySet:
@@ -199,55 +212,118 @@ def _path_ids(path: str) -> list[int]:
     return [int(part) for part in path.strip("/").split("/") if part]
 
 
+def _parent_path(field: str = "org_path"):
+    """The path of the org above the row's unit, in SQL ("/1/7/42/380/" -> "/1/7/42/")."""
+    tail = StrIndex(Substr(Reverse(field), 2), Value("/"))
+    return Left(field, Length(field) - tail)
+
+
 def waiting_todo(
     user, *, days: int = DEFAULT_DAYS, step: str = "", org: Org | None = None
 ) -> list[WaitingRow]:
     """Reviewer orgs in the user's scope with rows submitted more than ``days`` days ago still
-    waiting at their step, most overdue first.
+    waiting at their step, most overdue first, as many as the bounded list shows.
 
     A row waits in the queue of the nearest org above its unit of the kind its step names
-    (credits.workflow: the unit itself, its department, or the HRSS office that files it);
-    the rows are grouped by (status, route, unit path) over the waiting index, and the
-    reviewer is read from the path."""
+    (credits.workflow): the unit itself, its department (the unit's parent), or the HRSS office
+    that files it (the nearest office above the unit's parent). One grouped query per kind and
+    step groups the rows by that org's path in SQL (a province has about 50,000 reviewers with
+    overdue rows: grouping by unit and sorting them out here took five seconds); the orgs are
+    read for the listed rows only, and the listed units' counts once more (a unit's group is
+    cut to the most overdue in SQL, and may have missed the other kind's cut)."""
     cutoff = timezone.now() - timedelta(days=days)
-    base = Q(status__in=IN_REVIEW, submitted_at__lt=cutoff) & scope_q(user)
+    base = Q(submitted_at__lt=cutoff) & scope_q(user)
     if org is not None:
         base &= Q(org_path__startswith=org.path)
-    groups: list[tuple[str, dict]] = []
+    steps = {who: _any_of(parts) for who, parts in waiting_parts().items()}
+    found: dict[tuple[str, str], dict] = {}
     for kind, model in WAITING_MODELS.items():
-        rows = (
-            model.objects.filter(base)
-            .values("status", "has_department", "org_path")
-            .annotate(count=Count("id"), oldest=Min("submitted_at"))
-            .order_by()
-        )
-        groups.extend((kind, row) for row in rows)
-    ids = {pk for _, row in groups for pk in _path_ids(row["org_path"])}
-    orgs = Org.objects.filter(ids_in("pk", ids)).only("pk", "name", "kind", "path", "parent_id")
-    by_pk = {o.pk: o for o in orgs} if ids else {}
+        for who, part in steps.items():
+            if step and who != step:
+                continue
+            reviewer = F("org_path") if who == UNIT else _parent_path()
+            rows = (
+                model.objects.filter(base & part)
+                .values(reviewer_path=reviewer)
+                .annotate(count=Count("id"), oldest=Min("submitted_at"))
+                .order_by()
+            )
+            if who == UNIT:  # a reviewer per unit: only the most overdue can be listed
+                rows = rows.order_by("oldest")[: COUNT_LIMIT + 1]
+            for row in rows:
+                _add(found, (row["reviewer_path"], who), {kind: row["count"]}, row["oldest"])
+    found = _filed_by_offices(found)
     paths = scope_paths(user)
-    result: dict[tuple[int, str], WaitingRow] = {}
-    for kind, row in groups:
-        who = step_for(row["status"], "approve", row["has_department"]).who
-        if step and who != step:
+    listed = sorted(
+        (
+            (values["oldest"], list(STEP_LABELS).index(who), path, who, values["counts"])
+            for (path, who), values in found.items()
+            if path.startswith(paths)  # reviewed above the user's scope: not their business
+        ),
+    )[: COUNT_LIMIT + 1]
+    # A listed unit may have missed the other kind's most overdue cut: count both again.
+    units = [path for *_, path, who, _ in listed if who == UNIT]
+    if units:
+        exact: dict[str, dict[str, int]] = {path: {} for path in units}
+        for kind, model in WAITING_MODELS.items():
+            counted = (
+                model.objects.filter(base & steps[UNIT], ids_in("org_path", units))
+                .values("org_path")
+                .annotate(count=Count("id"))
+                .order_by()
+            )
+            for row in counted:
+                exact[row["org_path"]][kind] = row["count"]
+        for _, _, path, who, counts in listed:
+            if who == UNIT:
+                counts.clear()
+                counts.update(exact[path])
+    orgs = Org.objects.filter(path__in=[row[2] for row in listed]).only(
+        "pk", "name", "kind", "path", "parent_id"
+    )
+    by_path = {o.path: o for o in orgs}
+    return [
+        WaitingRow(by_path[path], who, counts, oldest)
+        for oldest, _, path, who, counts in listed
+        if path in by_path
+    ]
+
+
+def _any_of(parts: list[Q]) -> Q:
+    found = Q(pk__in=[])
+    for part in parts:
+        found |= part
+    return found
+
+
+def _filed_by_offices(found: dict) -> dict:
+    """The HRSS step's rows moved from the org above their unit (an office, or a department)
+    to the nearest HRSS office at or above it: one read of the orgs on those paths."""
+    hrss = [(path, values) for (path, who), values in found.items() if who == HRSS]
+    ids = {pk for path, _ in hrss for pk in _path_ids(path)}
+    offices = (
+        set(Org.objects.filter(ids_in("pk", ids), kind=Org.Kind.HRSS).values_list("pk", flat=True))
+        if ids
+        else set()
+    )
+    merged = {key: values for key, values in found.items() if key[1] != HRSS}
+    for path, values in hrss:
+        ids_above = _path_ids(path)
+        office = next((pk for pk in reversed(ids_above) if pk in offices), None)
+        if office is None:
             continue
-        reviewer = next(
-            (
-                by_pk[pk]
-                for pk in reversed(_path_ids(row["org_path"]))
-                if pk in by_pk and by_pk[pk].kind == who
-            ),
-            None,
+        office_path = (
+            "/" + "/".join(str(pk) for pk in ids_above[: ids_above.index(office) + 1]) + "/"
         )
-        # Rows reviewed by an org above the user's scope are that org's business, not theirs.
-        if reviewer is None or not reviewer.path.startswith(paths):
-            continue
-        item = result.setdefault((reviewer.pk, who), WaitingRow(reviewer, who))
-        item.counts[kind] = item.counts.get(kind, 0) + row["count"]
-        if item.oldest is None or row["oldest"] < item.oldest:
-            item.oldest = row["oldest"]
-    order = list(STEP_LABELS)
-    return sorted(result.values(), key=lambda r: (r.oldest, order.index(r.step), r.org.pk))
+        _add(merged, (office_path, HRSS), values["counts"], values["oldest"])
+    return merged
+
+
+def _add(found: dict, key: tuple[str, str], counts: dict[str, int], oldest: datetime) -> None:
+    item = found.setdefault(key, {"counts": {}, "oldest": oldest})
+    for kind, count in counts.items():
+        item["counts"][kind] = item["counts"].get(kind, 0) + count
+    item["oldest"] = min(item["oldest"], oldest)
 
 
 # --- Units to follow up ------------------------------------------------------------------------
@@ -259,27 +335,47 @@ def units_todo(
     user, *, year: int, problem: str = "", org: Org | None = None, name: str = ""
 ) -> QuerySet[Org]:
     """Approved units in the user's scope without an active admin or without any declaration
-    (other than drafts and withdrawn ones) in ``year``, in path order."""
-    admin = OrgAdmin.objects.filter(org_id=OuterRef("pk"), active=True)
-    activity = (
-        Declaration.objects.filter(unit_id=OuterRef("pk"), year=year)
-        .exclude(status__in=[ReviewStatus.DRAFT, ReviewStatus.WITHDRAWN])
-        .values("pk")[:1]
-    )
+    (other than drafts and withdrawn ones) in ``year``, in path order.
+
+    The filter reads each test as one hashed set (``id IN (...)``), never a probe per unit of
+    the scope, and activity comes from the statistics rows (people with a declaration, kept by
+    the filings' refresh and rebuilt nightly): probing the declarations of 50,000 units took
+    half a minute. :func:`units_flag` then says which test each shown unit fails."""
+    with_admin = OrgAdmin.objects.filter(scope_q(user, "org__path"), active=True)
+    with_activity = UnitYearStat.objects.filter(scope_q(user), year=year, declared__gt=0)
+    with_admin, with_activity = with_admin.values("org_id"), with_activity.values("unit_id")
     queryset = Org.objects.filter(
         scope_q(user, "path"), kind=Org.Kind.UNIT, status=Org.Status.APPROVED
-    ).annotate(has_admin=Exists(admin), has_activity=Exists(activity))
+    )
     if org is not None:
         queryset = queryset.filter(path__startswith=org.path)
     if name:
         queryset = queryset.filter(name__contains=name)
     if problem == "no_admin":
-        queryset = queryset.filter(has_admin=False)
+        queryset = queryset.exclude(pk__in=with_admin)
     elif problem == "no_activity":
-        queryset = queryset.filter(has_activity=False)
+        queryset = queryset.exclude(pk__in=with_activity)
     else:
-        queryset = queryset.filter(Q(has_admin=False) | Q(has_activity=False))
+        queryset = queryset.exclude(Q(pk__in=with_admin) & Q(pk__in=with_activity))
     return queryset.select_related("parent").order_by("path", "id")
+
+
+def units_flag(units: list[Org], year: int) -> list[Org]:
+    """Sets ``has_admin`` and ``has_activity`` on these units (a page of the list, or the
+    units a reminder goes to): two queries over their ids."""
+    ids = [unit.pk for unit in units]
+    with_admin = set(
+        OrgAdmin.objects.filter(ids_in("org_id", ids), active=True).values_list("org_id", flat=True)
+    )
+    with_activity = set(
+        UnitYearStat.objects.filter(ids_in("unit_id", ids), year=year, declared__gt=0).values_list(
+            "unit_id", flat=True
+        )
+    )
+    for unit in units:
+        unit.has_admin = unit.pk in with_admin
+        unit.has_activity = unit.pk in with_activity
+    return units
 
 
 def unit_problems(unit: Org) -> list[str]:

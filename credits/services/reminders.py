@@ -36,6 +36,7 @@ from ..selectors_todo import (
     org_of,
     people_rows,
     todo_rows,
+    units_flag,
 )
 
 ACTION_REMINDERS = "credits.todo_reminders"
@@ -121,7 +122,8 @@ def _units_messages(actor, filters: dict, ids: list[int]) -> list[dict]:
     """A unit's own admins hear that it has no declaration this year; a unit without an
     active admin has nobody to tell, so the admins of the org above it hear of that."""
     year = filters["year"]
-    units = list(todo_rows(actor, Reminder.ListKind.UNITS, filters).filter(ids_in("pk", ids)))
+    units = todo_rows(actor, Reminder.ListKind.UNITS, filters).filter(ids_in("pk", ids))
+    units = units_flag(list(units), year)
     admins = _admins_of({unit.pk for unit in units} | {unit.parent_id for unit in units})
     messages = []
     for unit in units:

@@ -34,6 +34,7 @@ from ..selectors_todo import (
     todo_rows,
     todo_target_ids,
     unit_problems,
+    units_flag,
 )
 from ..services.reminders import ACTION_REMINDERS, reminder_create
 from .statistics import cell_text
@@ -119,7 +120,7 @@ def todo_table(kind: str, rows, filters: dict) -> Table:
         ["单位", "上级机构", "在任管理员", f"{year} 年度学时申报", "问题"],
         widths=(30, 30, 10, 14, 24),
     )
-    for unit in rows:
+    for unit in units_flag(list(rows), year):
         table.rows.append(
             (
                 unit.pk,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from credits.models import PersonYear, ReviewStatus
+from credits.services.statistics import statistics_rebuild
 from portal.models import AuditLog
 from tests.credits.views_support import THIS_YEAR, declaration, exemption, requirement_rows
 from tests.factories import make_org, make_person
@@ -174,6 +175,30 @@ def test_waiting_groups_by_reviewer(client, tree, waiting):
     assert list(rows)[0] == tree.pds.pk  # most overdue first
 
 
+def test_units_cut_to_the_most_overdue_keep_exact_counts(client, tree, monkeypatch):
+    """Past the list's bound SQL keeps only the most overdue units of each kind; a unit listed
+    for its old declaration still shows its exemption that missed the exemptions' cut."""
+    monkeypatch.setattr("credits.selectors_todo.COUNT_LIMIT", 1)  # two units per kind
+    people = {
+        unit: make_person(getattr(tree, unit)) for unit in ("hospital1", "hospital2", "school")
+    }
+    for unit, (declared, exempted) in {
+        "hospital1": (60, 20),
+        "hospital2": (50, 40),
+        "school": (20, 45),
+    }.items():
+        waiting_since(declaration(people[unit], status=S.SUBMITTED), declared)
+        waiting_since(exemption(people[unit], status=S.SUBMITTED), exempted)
+    rows = rows_of(todo(client, tree.admins["pds"], list="waiting", step="unit"))
+    # Most overdue first: hospital1 (60 days) and hospital2 (50); each counts both kinds, though
+    # hospital1's exemption (20 days) was not among the two most overdue exemptions.
+    assert {pk: cells[3:6] for pk, cells in rows.items()} == {
+        tree.hospital1.pk: [1, 1, 2],
+        tree.hospital2.pk: [1, 1, 2],
+    }
+    assert list(rows) == [tree.hospital1.pk, tree.hospital2.pk]
+
+
 def test_waiting_days_step_and_scope(client, tree, waiting):
     longer = rows_of(todo(client, tree.admins["pds"], list="waiting", days=25))
     assert {pk: cells[5] for pk, cells in longer.items()} == {tree.hospital1.pk: 1, tree.pds.pk: 1}
@@ -196,6 +221,9 @@ def test_units_without_admin_or_activity(client, tree):
     declaration(make_person(tree.hospital1), status=S.SUBMITTED)
     declaration(make_person(tree.school))  # a draft is no activity
     declaration(make_person(tree.civil), status=S.FILED, year=LAST_YEAR)  # another year
+    # Activity is read from the statistics rows (a filing refreshes them; the night rebuilds).
+    statistics_rebuild(year=THIS_YEAR)
+    statistics_rebuild(year=LAST_YEAR)
     rows = rows_of(todo(client, tree.admins["pds"], list="units", year=THIS_YEAR))
     assert {pk: cells[2:4] for pk, cells in rows.items()} == {
         orphan.pk: ["无", "无"],
