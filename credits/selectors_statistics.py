@@ -37,6 +37,7 @@ from .models import (
     UnitYearStat,
 )
 from .rules import CATEGORIES, Subject
+from .selectors import ids_in
 from .selectors_review import bounded_count
 from .workflow import ANY, DEPARTMENT, DEPT, HRSS, UNIT, entries_for
 
@@ -250,13 +251,15 @@ def statistics_children(org: Org, first: int, last: int) -> list[ChildRow]:
         return []
     by_child: dict[int, Figures] = {}
     sums = figure_sums(last)
-    if any(child.kind == Org.Kind.UNIT for child in children):
-        units = UnitYearStat.objects.filter(years_q(first, last), unit__parent=org)
-        for row in units.values("unit_id").annotate(**sums).order_by():
+    units = [child.pk for child in children if child.kind == Org.Kind.UNIT]
+    orgs = [child.pk for child in children if child.kind != Org.Kind.UNIT]
+    if units:
+        rows = UnitYearStat.objects.filter(years_q(first, last), ids_in("unit_id", units))
+        for row in rows.values("unit_id").annotate(**sums).order_by():
             by_child[row["unit_id"]] = figures_of(row)
-    if any(child.kind != Org.Kind.UNIT for child in children):
-        orgs = OrgYearStat.objects.filter(years_q(first, last), org__parent=org)
-        for row in orgs.values("org_id").annotate(**sums).order_by():
+    if orgs:
+        rows = OrgYearStat.objects.filter(years_q(first, last), ids_in("org_id", orgs))
+        for row in rows.values("org_id").annotate(**sums).order_by():
             by_child[row["org_id"]] = figures_of(row)
     order = {Org.Kind.HRSS: 0, Org.Kind.DEPARTMENT: 1, Org.Kind.UNIT: 2}
     children.sort(key=lambda child: (order.get(child.kind, 3), child.name, child.pk))
