@@ -122,8 +122,9 @@ def _units_messages(actor, filters: dict, ids: list[int]) -> list[dict]:
     """A unit's own admins hear that it has no declaration this year; a unit without an
     active admin has nobody to tell, so the admins of the org above it hear of that."""
     year = filters["year"]
-    units = todo_rows(actor, Reminder.ListKind.UNITS, filters).filter(ids_in("pk", ids))
-    units = units_flag(list(units), year)
+    wanted = set(ids)
+    listed = todo_rows(actor, Reminder.ListKind.UNITS, filters)
+    units = units_flag([unit for unit in listed if unit.pk in wanted], year)
     admins = _admins_of({unit.pk for unit in units} | {unit.parent_id for unit in units})
     messages = []
     for unit in units:
