@@ -10,15 +10,14 @@ from django.utils import timezone
 
 from .common import HOURS
 
+SUM_HOURS = HOURS | {"max_digits": 14}
 
-class UnitYearStat(models.Model):
-    """One unit, year and title level: its people, those with a declaration, those 合格, and
-    their filed hours (people as they are now: a person who moved counts in the new unit)."""
 
-    unit = models.ForeignKey(
-        "orgtree.Org", verbose_name="单位", on_delete=models.CASCADE, related_name="+"
-    )
-    org_path = models.CharField("单位路径", max_length=255)
+class YearFigures(models.Model):
+    """The figures of one year and title level (and industry): people, those with a
+    declaration, those 合格, those holding a valid certificate of the year, and their filed
+    hours (people as they are now: a person who moved counts in the new unit)."""
+
     year = models.PositiveSmallIntegerField("年度")
     title_level = models.CharField("职称级别", max_length=20)
     # The unit's industry when the rows were computed (for the breakdown by industry).
@@ -27,11 +26,39 @@ class UnitYearStat(models.Model):
     declared = models.PositiveIntegerField("有申报的人数", default=0)
     completed = models.PositiveIntegerField("合格人数", default=0)
     certified = models.PositiveIntegerField("持有效证书人数", default=0)
-    filed_public = models.DecimalField("已备案公需学时", default=0, **HOURS | {"max_digits": 12})
-    filed_professional = models.DecimalField(
-        "已备案专业学时", default=0, **HOURS | {"max_digits": 12}
-    )
+    filed_public = models.DecimalField("已备案公需学时", default=0, **SUM_HOURS)
+    filed_professional = models.DecimalField("已备案专业学时", default=0, **SUM_HOURS)
+    # A rollup's is the oldest refresh among the unit rows summed: every figure is that fresh.
     refreshed_at = models.DateTimeField("统计时间", default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class FiledFigures(models.Model):
+    """The filed declarations of one year by filing month, subject, category and source: how
+    many, and their hours (for the breakdowns and the chart by month)."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    month = models.PositiveSmallIntegerField("备案月份")  # 1-12, of the filing, any year
+    filed_year = models.PositiveSmallIntegerField("备案年份")
+    subject = models.CharField("科目", max_length=12)
+    category = models.CharField("类别", max_length=32)
+    source = models.CharField("来源", max_length=20)
+    count = models.PositiveIntegerField("条数", default=0)
+    hours = models.DecimalField("学时", default=0, **SUM_HOURS)
+
+    class Meta:
+        abstract = True
+
+
+class UnitYearStat(YearFigures):
+    """One unit, year and title level."""
+
+    unit = models.ForeignKey(
+        "orgtree.Org", verbose_name="单位", on_delete=models.CASCADE, related_name="+"
+    )
+    org_path = models.CharField("单位路径", max_length=255)
 
     class Meta:
         verbose_name = "单位年度统计"
@@ -53,22 +80,13 @@ class UnitYearStat(models.Model):
         return f"{self.unit_id} {self.year} {self.title_level}"
 
 
-class UnitYearFiled(models.Model):
-    """One unit, year, filing month, category and source: the filed declarations of its people
-    (how many, and their hours), for the breakdowns by subject, category, source and month."""
+class UnitYearFiled(FiledFigures):
+    """One unit's filed declarations of a year."""
 
     unit = models.ForeignKey(
         "orgtree.Org", verbose_name="单位", on_delete=models.CASCADE, related_name="+"
     )
     org_path = models.CharField("单位路径", max_length=255)
-    year = models.PositiveSmallIntegerField("年度")
-    month = models.PositiveSmallIntegerField("备案月份")  # 1-12, of the filing, any year
-    filed_year = models.PositiveSmallIntegerField("备案年份")
-    subject = models.CharField("科目", max_length=12)
-    category = models.CharField("类别", max_length=32)
-    source = models.CharField("来源", max_length=20)
-    count = models.PositiveIntegerField("条数", default=0)
-    hours = models.DecimalField("学时", default=0, **HOURS | {"max_digits": 12})
 
     class Meta:
         verbose_name = "单位年度备案统计"
@@ -99,26 +117,13 @@ STAT_SUMS = (
 FILED_SUMS = ("count", "hours")
 
 
-class OrgYearStat(models.Model):
+class OrgYearStat(YearFigures):
     """An office's or department's figures for a year, title level and industry: the sums of
     the UnitYearStat rows of every unit in its subtree."""
 
     org = models.ForeignKey(
         "orgtree.Org", verbose_name="机构", on_delete=models.CASCADE, related_name="+"
     )
-    year = models.PositiveSmallIntegerField("年度")
-    title_level = models.CharField("职称级别", max_length=20)
-    industry = models.CharField("行业", max_length=60, blank=True, default="")
-    people = models.PositiveIntegerField("已注册人数", default=0)
-    declared = models.PositiveIntegerField("有申报的人数", default=0)
-    completed = models.PositiveIntegerField("合格人数", default=0)
-    certified = models.PositiveIntegerField("持有效证书人数", default=0)
-    filed_public = models.DecimalField("已备案公需学时", default=0, **HOURS | {"max_digits": 14})
-    filed_professional = models.DecimalField(
-        "已备案专业学时", default=0, **HOURS | {"max_digits": 14}
-    )
-    # The oldest refresh among the unit rows summed: every figure is at least this fresh.
-    refreshed_at = models.DateTimeField("统计时间", default=timezone.now)
 
     class Meta:
         verbose_name = "机构年度统计"
@@ -133,21 +138,13 @@ class OrgYearStat(models.Model):
         return f"{self.org_id} {self.year} {self.title_level} {self.industry}"
 
 
-class OrgYearFiled(models.Model):
-    """An office's or department's filed declarations for a year, by filing month, subject,
-    category and source: the sums of the UnitYearFiled rows of its subtree."""
+class OrgYearFiled(FiledFigures):
+    """An office's or department's filed declarations for a year: the sums of the
+    UnitYearFiled rows of its subtree."""
 
     org = models.ForeignKey(
         "orgtree.Org", verbose_name="机构", on_delete=models.CASCADE, related_name="+"
     )
-    year = models.PositiveSmallIntegerField("年度")
-    filed_year = models.PositiveSmallIntegerField("备案年份")
-    month = models.PositiveSmallIntegerField("备案月份")
-    subject = models.CharField("科目", max_length=12)
-    category = models.CharField("类别", max_length=32)
-    source = models.CharField("来源", max_length=20)
-    count = models.PositiveIntegerField("条数", default=0)
-    hours = models.DecimalField("学时", default=0, **HOURS | {"max_digits": 14})
 
     class Meta:
         verbose_name = "机构年度备案统计"
