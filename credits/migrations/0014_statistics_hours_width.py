@@ -4,25 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('credits', '0013_statistics_rollups'),
+        ("credits", "0013_statistics_rollups"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='unityearfiled',
-            name='hours',
-            field=models.DecimalField(decimal_places=1, default=0, max_digits=14, verbose_name='学时'),
+            model_name="unityearfiled",
+            name="hours",
+            field=models.DecimalField(
+                decimal_places=1, default=0, max_digits=14, verbose_name="学时"
+            ),
         ),
         migrations.AlterField(
-            model_name='unityearstat',
-            name='filed_professional',
-            field=models.DecimalField(decimal_places=1, default=0, max_digits=14, verbose_name='已备案专业学时'),
+            model_name="unityearstat",
+            name="filed_professional",
+            field=models.DecimalField(
+                decimal_places=1, default=0, max_digits=14, verbose_name="已备案专业学时"
+            ),
         ),
         migrations.AlterField(
-            model_name='unityearstat',
-            name='filed_public',
-            field=models.DecimalField(decimal_places=1, default=0, max_digits=14, verbose_name='已备案公需学时'),
+            model_name="unityearstat",
+            name="filed_public",
+            field=models.DecimalField(
+                decimal_places=1, default=0, max_digits=14, verbose_name="已备案公需学时"
+            ),
         ),
     ]
