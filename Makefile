@@ -12,7 +12,7 @@ PORT ?= 8000
 
 run: setup
 	@echo "平台地址 / serving on http://$(HOST):$(PORT)/"
-	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	RUN_HOST=$(HOST) RUN_PORT=$(PORT) DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 setup: system-packages $(INSTALLED) data
 

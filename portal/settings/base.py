@@ -53,8 +53,21 @@ PERSON_REGISTER_RATE_WINDOW_SECONDS = int(
     os.environ.get("PERSON_REGISTER_RATE_WINDOW_SECONDS", str(10 * 60))
 )
 
-# Where the QR codes of certificates point; the verification host as users reach it.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+def site_url_of(environ) -> str:
+    """Where the QR codes of certificates point: SITE_URL when given; else the address that
+    `make run` serves (it passes its HOST and PORT as RUN_HOST and RUN_PORT), so that a demo
+    on another port prints codes a phone can follow; else 127.0.0.1:8000."""
+    given = environ.get("SITE_URL", "").strip()
+    if given:
+        return given.rstrip("/")
+    host = environ.get("RUN_HOST", "").strip() or "127.0.0.1"
+    if host in ("0.0.0.0", "::"):  # listening everywhere: this machine's own address
+        host = "127.0.0.1"
+    return f"http://{host}:{environ.get('RUN_PORT', '').strip() or '8000'}"
+
+
+SITE_URL = site_url_of(os.environ)
 SITE_ID = 1
 DEFAULT_SITE_NAME = "河南省专业技术人员继续教育公共服务平台"
 
