@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from credits.models import PersonYear
@@ -27,7 +28,7 @@ from orgtree.roles import is_hrss_admin
 from portal.ids import mask_id_number
 from portal.lifecycle import reason_required
 from portal.queue import enqueue, enqueue_on_commit
-from portal.services import audit_record
+from portal.services import audit_record, notifications_send
 
 from ..models import CertificateIssue, Seal
 from ..rendering import SVG, render_pdf, render_preview
@@ -342,4 +343,19 @@ def issue_revoke(*, actor, issue_id: int, reason: str) -> CertificateIssue:
         detail={"reason": issue.revoke_reason},
     )
     statistics_refresh_later(_person_years(issue.person_id, issue.first_year, issue.last_year))
+    notifications_send(
+        messages=[
+            {
+                "user_id": issue.person.user_id,
+                "title": f"您的{issue.years_label}继续教育证书已作废",
+                "body": (
+                    f"您的{issue.years_label}继续教育证书（核验码 {issue.code}）已于"
+                    f"{timezone.localtime(issue.revoked_at):%Y年%m月%d日}作废，原因：{issue.revoke_reason}。"
+                    "该证书不再有效，不再提供下载，扫码核验将显示其已作废。"
+                    "如有疑问，请联系您所在单位或发证机关。"
+                ),
+                "link": reverse("certificates:issue-detail", args=[issue.pk]),
+            }
+        ]
+    )
     return issue

@@ -38,6 +38,8 @@ from ..selectors import issues_in_scope, issues_visible_to, persons_printable_by
 from ..services import certificate_request, issue_revoke, verify_url
 from ..services.issues import NO_SEAL
 
+REVOKED_NO_DOWNLOAD = "该证书已作废，不再提供下载。"
+
 ISSUES_PER_PAGE = 20
 LIST_PER_PAGE = 50
 EXPORT_ROW_LIMIT = 50_000  # larger exports belong in a background job
@@ -185,6 +187,7 @@ class IssueDetailView(LoginRequiredMixin, View):
             "person": issue.person,
             "snapshot": issue.snapshot,
             "is_owner": is_owner,
+            "withdrawn": withdrawn_for(issue, user),
             "verify_url": verify_url(issue.code),
             "can_revoke": can_revoke,
             "back_url": back_url,
@@ -217,9 +220,18 @@ def _open(field):
         raise Http404("文件不存在") from None
 
 
+def withdrawn_for(issue: CertificateIssue, user) -> bool:
+    """A revoked certificate is no longer handed to its holder (README: the download is
+    withdrawn, not marked); admins of the scope keep the stored file for the record."""
+    return issue.status == CertificateIssue.Status.REVOKED and issue.person.user_id == user.pk
+
+
 class IssuePdfView(LoginRequiredMixin, View):
     def get(self, request, pk):
         issue = _visible_issue(request, pk)
+        if withdrawn_for(issue, request.user):
+            messages.error(request, REVOKED_NO_DOWNLOAD)
+            return redirect("certificates:issue-detail", pk=issue.pk)
         if not issue.is_ready or not issue.pdf:
             raise Http404("证书尚未生成")
         handle = _open(issue.pdf)
@@ -247,7 +259,7 @@ class IssuePdfView(LoginRequiredMixin, View):
 class IssuePreviewView(LoginRequiredMixin, View):
     def get(self, request, pk):
         issue = _visible_issue(request, pk)
-        if not issue.is_ready or not issue.preview:
+        if withdrawn_for(issue, request.user) or not issue.is_ready or not issue.preview:
             raise Http404("证书尚未生成")
         response = FileResponse(_open(issue.preview), content_type="image/png")
         response["X-Content-Type-Options"] = "nosniff"
