@@ -23,7 +23,7 @@ class AccountsConfig(AppConfig):
         from .demo import accounts_demo_load
 
         # First: every other app's demo data hangs on these organisations and people.
-        register_demo_loader("accounts", accounts_demo_load, order=10)
+        register_demo_loader("accounts", accounts_demo_load, order=10, label="演示机构与人员")
 
         from orgtree.people import register_people_counter
 

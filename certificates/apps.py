@@ -23,7 +23,9 @@ class CertificatesConfig(AppConfig):
 
         from .demo import certificates_demo_ensure
 
-        register_demo_loader("certificates", certificates_demo_ensure, order=60)
+        register_demo_loader(
+            "certificates", certificates_demo_ensure, order=60, label="演示印章与证书"
+        )
 
         from orgtree.roles import is_admin, is_hrss_admin
         from portal.navigation import register_menu_item

@@ -27,7 +27,7 @@ class CreditsConfig(AppConfig):
         from .demo import credits_demo_ensure
 
         # After accounts' people (10), before certificates' filed years (60).
-        register_demo_loader("credits", credits_demo_ensure, order=30)
+        register_demo_loader("credits", credits_demo_ensure, order=30, label="演示学时申报")
 
         from accounts.selectors import has_approved_person
         from portal.navigation import register_menu_item

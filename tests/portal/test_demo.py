@@ -52,6 +52,11 @@ def test_demo_has_admins_at_every_level_and_professionals(output):
             assert is_valid_id_number(person.user.id_number)
             assert person.cert_no.startswith(unit.region_id) and len(person.cert_no) == 13
     assert DEMO_PASSWORD in output and "hrss_province" in output and "unit_pds_hospital1" in output
+    # Progress as each step starts and ends, in order.
+    steps = [line for line in output.splitlines() if line.startswith("[")]
+    assert steps[0] == "[1/3] 正在载入演示机构与人员…"
+    assert steps[1].startswith("[1/3] 演示机构与人员已就绪（") and steps[1].endswith(" 秒）")
+    assert steps[-1].startswith("[3/3] 演示印章与证书已就绪")
 
 
 def test_demo_professional_zhang_wei(output):

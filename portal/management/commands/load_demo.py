@@ -7,5 +7,5 @@ class Command(BaseCommand):
     help = "Loads the reference and demo data (idempotent) and prints the demo logins."
 
     def handle(self, *args, **options):
-        for line in demo_loaders_run():
+        for line in demo_loaders_run(progress=self.stdout.write if options["verbosity"] else None):
             self.stdout.write(line)
