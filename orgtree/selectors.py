@@ -73,11 +73,14 @@ def parent_choices(kind: str, region: Region | None) -> QuerySet[Org]:
     return qs.order_by("kind", "name")
 
 
-def units_for_registration(region: Region | None, search: str = "") -> QuerySet[Org]:
-    """Approved units a professional of ``region`` may choose (the region and its zones)."""
+def units_for_registration(
+    region: Region | None, search: str = "", *, counties: bool = False
+) -> QuerySet[Org]:
+    """Approved units a professional of ``region`` may choose; with ``counties``, those of the
+    counties (and zones) under it instead (a city's 市直 search found nothing)."""
     qs = Org.objects.filter(kind=Org.Kind.UNIT, status=Org.Status.APPROVED)
     if region is not None:
-        qs = qs.filter(region=region)
+        qs = qs.filter(region__parent=region) if counties else qs.filter(region=region)
     if search:
         qs = qs.filter(name__icontains=search.strip())
     return qs.select_related("region", "parent").order_by("name")

@@ -31,7 +31,8 @@ def _unit_for_registration(*, unit_id: int, region_code: str) -> Org:
     unit = Org.objects.select_related("region").filter(pk=unit_id).first()
     if unit is None or unit.kind != Org.Kind.UNIT or unit.status != Org.Status.APPROVED:
         raise ValidationError({"unit": "请选择已通过审核的用人单位。"})
-    if unit.region_id != region_code:
+    # A city's search also offers its counties' units when the city itself has none.
+    if region_code not in (unit.region_id, unit.region.parent_id):
         raise ValidationError({"unit": "所选单位不属于所选地区，请重新选择。"})
     return unit
 
@@ -141,7 +142,7 @@ def person_register(
     person = earlier if owner is None and earlier is not None else Person(user=user)
     person.unit = unit
     person.org_path = unit.path
-    person.region_id = region_code
+    person.region_id = unit.region_id
     person.title_level = title_level
     person.gender = gender_of(number)
     person.birth_date = birth_date_of(number)

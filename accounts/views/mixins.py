@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 
+from orgtree.models import Region
 from orgtree.selectors import units_for_registration
 
 from ..forms import UNIT_MATCH_LIMIT, RegionSearchForm
@@ -27,17 +28,25 @@ class UnitSearchMixin:
     def unit_search(self, search: RegionSearchForm) -> dict:
         region = search.region()
         units: list = []
+        found: list = []
+        in_counties = False
         if region is not None:
-            found = list(
-                units_for_registration(region, search.cleaned_data["q"])[: UNIT_MATCH_LIMIT + 1]
-            )
+            q = search.cleaned_data["q"]
+            found = list(units_for_registration(region, q)[: UNIT_MATCH_LIMIT + 1])
+            if not found and region.level == Region.Level.CITY:
+                # Nothing at the city itself: people often pick the city for a county's unit.
+                found = list(
+                    units_for_registration(region, q, counties=True)[: UNIT_MATCH_LIMIT + 1]
+                )
+                in_counties = bool(found)
             units = found[:UNIT_MATCH_LIMIT]
         return {
+            "in_counties": in_counties,
             "search": search,
             "region": region,
             "region_label": search.region_label(),
             "units": units,
-            "units_truncated": region is not None and len(found) > UNIT_MATCH_LIMIT,
+            "units_truncated": len(found) > UNIT_MATCH_LIMIT,
             "unit_match_limit": UNIT_MATCH_LIMIT,
             "hidden_search": search.hidden_values() if region is not None else {},
         }

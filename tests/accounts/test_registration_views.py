@@ -191,6 +191,24 @@ def test_a_unit_of_another_region_is_refused(client, tree):
     assert counts() == before
 
 
+def test_a_city_search_that_finds_nothing_there_searches_its_counties(client, tree):
+    """People often pick the city for a county's unit: 新华区人民医院 sits in 新华区."""
+    search = {"city": "410400", "county": "", "q": "新华区人民医院"}
+    response = client.get(REGISTER_URL, search)
+    assert unit_names(response) == ["新华区人民医院"]
+    text = page_text(response)
+    assert (
+        "“平顶山市”市本级没有名称包含“新华区人民医院”的单位，在其所辖县（市、区）找到 1 个" in text
+    )
+    # Found at the city itself: the counties are not searched.
+    assert "所辖县" not in page_text(client.get(REGISTER_URL, {**search, "q": "人民医院"}))
+    # And the registration goes through, the person in the unit's own region.
+    response = register(client, tree.xinhua_unit, city="410400", county="", q="新华区人民医院")
+    assert response.status_code == 302, page_text(response)
+    person = Person.objects.get(user__id_number=new_id(101))
+    assert person.unit == tree.xinhua_unit and person.region_id == tree.xinhua_unit.region_id
+
+
 @pytest.mark.parametrize(
     "unit_attr", ["health", "pds", "institution"], ids=["department", "hrss", "institution"]
 )
