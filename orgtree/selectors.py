@@ -6,6 +6,7 @@ an Org's own ``path``) is in scope when it starts with one of them. Every list, 
 query and download filters through :func:`scope_q` / :func:`orgs_visible_to`.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import Count, Q, QuerySet
@@ -71,6 +72,16 @@ def parent_choices(kind: str, region: Region | None) -> QuerySet[Org]:
     if region is not None:
         qs = qs.filter(region=region)
     return qs.order_by("kind", "name")
+
+
+def admin_user_ids(org_ids: Iterable[int]) -> defaultdict[int, list[int]]:
+    """The active admins (user ids) of each of these orgs (none: an empty list), in one query:
+    who a message about an org goes to."""
+    admins: defaultdict[int, list[int]] = defaultdict(list)
+    rows = OrgAdmin.objects.filter(org_id__in=list(org_ids), active=True).order_by("pk")
+    for org_id, user_id in rows.values_list("org_id", "user_id"):
+        admins[org_id].append(user_id)
+    return admins
 
 
 def units_for_registration(

@@ -7,8 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
+from django.urls import reverse
 
 from orgtree.models import Org, Region
+from orgtree.selectors import admin_user_ids
 from portal.ids import birth_date_of, gender_of, mask_id_number, normalize_id_number
 from portal.lifecycle import (
     REGISTRATION_DECIDED,
@@ -180,6 +182,18 @@ def person_register(
         detail={"unit": unit.pk},
         ip=ip,
     )
+    link = reverse("accounts:registrations")
+    notifications_send(
+        messages=[
+            {
+                "user_id": admin,
+                "title": "有新的人员注册申请待审核",
+                "body": f"{name}（{mask_id_number(number)}）申请注册到“{unit.name}”，请及时审核。",
+                "link": link,
+            }
+            for admin in admin_user_ids([unit.pk])[unit.pk]
+        ]
+    )
     return Registration(person=person, summary=summary)
 
 
@@ -204,7 +218,7 @@ def person_approve(*, actor, person_id: int) -> Person:
     # One person, one number for life: a re-approved person keeps the number they had.
     cert_no = person.cert_no or cert_no_allocate(region_code=person.unit.region_id)
     User.objects.filter(pk=person.user_id).update(is_active=True)
-    return PERSON.decided(
+    person = PERSON.decided(
         Person,
         person.pk,
         target=Person.Status.APPROVED,
@@ -213,12 +227,35 @@ def person_approve(*, actor, person_id: int) -> Person:
         values={"reject_reason": "", "decided_by": actor, "cert_no": cert_no},
         detail={"cert_no": cert_no},
     )
+    _tell(
+        person,
+        "您的注册申请已通过",
+        f"您注册到“{person.unit.name}”的申请已审核通过，您的证书管理号为 {cert_no}。"
+        "现在可以申报继续教育学时了。",
+        reverse("home"),
+    )
+    return person
 
 
 @transaction.atomic
 def person_reject(*, actor, person_id: int, reason: str) -> Person:
     reason = reason_required(reason, "请填写不通过的原因。")
-    return PERSON.rejected(persons_visible_to(actor), person_id, actor=actor, reason=reason)
+    person = PERSON.rejected(persons_visible_to(actor), person_id, actor=actor, reason=reason)
+    _tell(
+        person,
+        "您的注册申请未通过",
+        f"您注册到“{person.unit.name}”的申请未通过审核，原因：{reason}。"
+        "请核对信息后重新提交注册申请，或联系单位管理员。",
+        reverse("accounts:register"),
+    )
+    return person
+
+
+def _tell(person: Person, title: str, body: str, link: str) -> None:
+    """The decision, in the applicant's messages (read once they can log in)."""
+    notifications_send(
+        messages=[{"user_id": person.user_id, "title": title, "body": body, "link": link}]
+    )
 
 
 @transaction.atomic

@@ -6,10 +6,11 @@ carry their own ``org_path`` (declarations, filed for a year) keep their origina
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from orgtree.models import Org
 from portal.lifecycle import Lifecycle, reason_required
-from portal.services import audit_record
+from portal.services import audit_record, notifications_send
 
 from ..models import Person, PersonTransfer
 from ..selectors import transfers_incoming_for
@@ -75,6 +76,11 @@ def person_transfer_approve(*, actor, transfer_id: int) -> PersonTransfer:
     Person.objects.filter(pk=transfer.person_id).update(
         unit=unit, org_path=unit.path, region=unit.region_id
     )
+    _tell(
+        transfer,
+        "您的调动申请已通过",
+        f"“{unit.name}”已接收您的调动申请，您的单位已变更为“{unit.name}”，证书管理号不变。",
+    )
     return transfer
 
 
@@ -82,7 +88,20 @@ def person_transfer_approve(*, actor, transfer_id: int) -> PersonTransfer:
 def person_transfer_reject(*, actor, transfer_id: int, reason: str) -> PersonTransfer:
     reason = reason_required(reason, "请填写不接收的原因。")
     incoming = transfers_incoming_for(actor)
-    return TRANSFER.rejected(incoming, transfer_id, actor=actor, reason=reason)
+    transfer = TRANSFER.rejected(incoming, transfer_id, actor=actor, reason=reason)
+    _tell(
+        transfer,
+        "您的调动申请未通过",
+        f"“{transfer.to_unit.name}”未接收您的调动申请，原因：{reason}。您的单位没有变化。",
+    )
+    return transfer
+
+
+def _tell(transfer: PersonTransfer, title: str, body: str) -> None:
+    """The decision, in the person's messages, linking to their transfer page."""
+    user_id = Person.objects.filter(pk=transfer.person_id).values_list("user_id", flat=True)[0]
+    link = reverse("accounts:transfer-request")
+    notifications_send(messages=[{"user_id": user_id, "title": title, "body": body, "link": link}])
 
 
 @transaction.atomic

@@ -8,15 +8,13 @@ Each chunk reads its targets through the list again, so someone who has complete
 queue that has been cleared) since the list was read gets no message.
 """
 
-from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 
-from orgtree.models import OrgAdmin
-from orgtree.selectors import audit_path
+from orgtree.selectors import admin_user_ids, audit_path
 from portal.models import Job
 from portal.services import (
     audit_record,
@@ -82,21 +80,10 @@ def people_messages(people, kind: str, year: int) -> list[dict]:
     return messages
 
 
-def _admins_of(org_ids) -> dict[int, list[int]]:
-    """The active admins (user ids) of each org, in one query."""
-    admins: dict[int, list[int]] = defaultdict(list)
-    rows = OrgAdmin.objects.filter(ids_in("org_id", list(org_ids)), active=True).values_list(
-        "org_id", "user_id"
-    )
-    for org_id, user_id in rows:
-        admins[org_id].append(user_id)
-    return admins
-
-
 def _waiting_messages(actor, filters: dict, ids: list[int]) -> list[dict]:
     wanted = set(ids)
     rows = [row for row in todo_rows(actor, Reminder.ListKind.WAITING, filters) if row.pk in wanted]
-    admins = _admins_of(row.pk for row in rows)
+    admins = admin_user_ids(row.pk for row in rows)
     link = reverse("credits:review-queue")
     days = filters.get("days")
     messages = []
@@ -125,7 +112,7 @@ def _units_messages(actor, filters: dict, ids: list[int]) -> list[dict]:
     wanted = set(ids)
     listed = todo_rows(actor, Reminder.ListKind.UNITS, filters)
     units = units_flag([unit for unit in listed if unit.pk in wanted], year)
-    admins = _admins_of({unit.pk for unit in units} | {unit.parent_id for unit in units})
+    admins = admin_user_ids({unit.pk for unit in units} | {unit.parent_id for unit in units})
     messages = []
     for unit in units:
         if not unit.has_admin:

@@ -7,6 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
+from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
 from portal.ids import is_valid_id_number
@@ -16,12 +17,12 @@ from portal.lifecycle import (
     Lifecycle,
     reason_required,
 )
-from portal.services import audit_record
+from portal.services import audit_record, notifications_send
 
 from ..codes import normalize_credit_code
 from ..models import Org, OrgAdmin
 from ..roles import MANAGE_PERMISSION, roles_forget
-from ..selectors import org_in_scope
+from ..selectors import admin_user_ids, org_in_scope
 from .tree import org_insert
 
 # Which kinds of org may register under which kinds of parent.
@@ -135,6 +136,12 @@ def org_register(
         org_path=org.path,
         detail={"name": org.name, "kind": kind, "parent": parent.pk},
     )
+    _tell(
+        admin_user_ids([parent.pk])[parent.pk],
+        "有新的机构注册申请待审核",
+        f"“{org.name}”（{org.get_kind_display()}）申请注册到“{parent.name}”下，请及时审核。",
+        reverse("orgtree:registrations"),
+    )
     return org
 
 
@@ -169,6 +176,12 @@ def org_approve(*, actor, org_id: int) -> Org:
         admin.user.save(update_fields=["is_active"])
         assign_perm(MANAGE_PERMISSION, admin.user, org)
         roles_forget(admin.user)
+    _tell(
+        admin_user_ids([org.pk])[org.pk],
+        "机构注册申请已通过",
+        f"“{org.name}”的注册申请已审核通过，现在可以审核本机构人员的注册和学时申报了。",
+        reverse("home"),
+    )
     return org
 
 
@@ -176,7 +189,20 @@ def org_approve(*, actor, org_id: int) -> Org:
 def org_reject(*, actor, org_id: int, reason: str) -> Org:
     reason = reason_required(reason, "请填写不通过的原因。")
     org = _decidable(actor=actor, org_id=org_id)
-    return ORG.rejected(Org, org.pk, actor=actor, reason=reason)
+    org = ORG.rejected(Org, org.pk, actor=actor, reason=reason)
+    _tell(
+        admin_user_ids([org.pk])[org.pk],
+        "机构注册申请未通过",
+        f"“{org.name}”的注册申请未通过审核，原因：{reason}。请核对后重新申请，或联系上级机构。",
+        "",
+    )
+    return org
+
+
+def _tell(user_ids: list[int], title: str, body: str, link: str) -> None:
+    notifications_send(
+        messages=[{"user_id": pk, "title": title, "body": body, "link": link} for pk in user_ids]
+    )
 
 
 @transaction.atomic

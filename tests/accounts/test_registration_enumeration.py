@@ -151,7 +151,9 @@ def test_a_rejected_or_withdrawn_registration_may_still_apply_again(client, tree
     assert response["Location"] == DONE_URL
     old.refresh_from_db()
     assert old.status == "pending" and old.unit == tree.hospital1
-    assert not Notification.objects.exists()
+    # No "someone used your number" to the applicant; the unit's admins hear of the application.
+    assert not Notification.objects.filter(user=old.user).exists()
+    assert [n.title for n in Notification.objects.all()] == ["有新的人员注册申请待审核"]
 
 
 def test_submissions_over_the_limit_get_429_and_store_nothing(client, tree, settings):
