@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
@@ -18,6 +17,7 @@ from orgtree.roles import roles_of
 from orgtree.selectors import scope_q
 from portal.forms import DATE_MAX, DATE_MIN, id_parse
 from portal.ids import normalize_id_number
+from portal.pagination import bounded_count, in_one_query
 
 from .models import Declaration, Exemption
 from .workflow import ANY, DEPT, entries_for, step_for
@@ -30,7 +30,6 @@ PAGE_SIZES = (20, 50, 100)
 DEFAULT_PAGE_SIZE = 20
 # The queue's total is counted up to here; past it the page says "超过 1,000 条" (DESIGN.md:
 # counts are bounded).
-COUNT_LIMIT = 1_000
 
 
 def queue_entries(actor) -> list[Q]:
@@ -95,15 +94,6 @@ def queue_counts(actor) -> dict[str, int]:
     if not queue_statuses(actor):
         return {}
     return {kind: bounded_count(review_queue_parts(actor, kind)) for kind in KINDS}
-
-
-def bounded_count(querysets, limit: int = COUNT_LIMIT) -> int:
-    """The count of a queryset (or the sum over disjoint ones), but never more than
-    ``limit + 1`` rows are counted (one LIMITed subquery each)."""
-    if isinstance(querysets, QuerySet):
-        querysets = [querysets]
-    reads = [queryset.order_by().values("pk")[: limit + 1] for queryset in querysets]
-    return min(limit + 1, sum(read.count() for read in _in_one_query(reads)))
 
 
 # --- Filters ----------------------------------------------------------------------------------
@@ -206,14 +196,6 @@ def _keys(queryset: QuerySet, cursor: "Cursor | None", descending: bool, limit: 
     return queryset.values_list("submitted_at", "pk")[:limit]
 
 
-def _in_one_query(querysets: list[QuerySet]) -> list[QuerySet]:
-    """The querysets as one UNION ALL where the database allows a LIMIT in each branch
-    (PostgreSQL): one round trip instead of one per part. SQLite reads them one by one."""
-    if len(querysets) > 1 and connection.features.supports_slicing_ordering_in_compound:
-        return [querysets[0].union(*querysets[1:], all=True)]
-    return querysets
-
-
 @dataclass
 class KeysetPage:
     rows: list = field(default_factory=list)
@@ -235,7 +217,7 @@ def keyset_page(
         return KeysetPage()
     cursor = Cursor.parse(after)
     reads = [_keys(queryset, cursor, descending, size + 1) for queryset in querysets]
-    keys = [key for read in _in_one_query(reads) for key in read]
+    keys = [key for read in in_one_query(reads) for key in read]
     keys.sort(reverse=descending)
     keys = keys[: size + 1]
     model = querysets[0].model

@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Person
 from orgtree.models import Org
+from portal.pagination import bounded_count
 
 from .models import (
     Declaration,
@@ -38,7 +39,6 @@ from .models import (
 )
 from .rules import CATEGORIES, Subject
 from .selectors import ids_in
-from .selectors_review import bounded_count
 from .workflow import ANY, DEPARTMENT, DEPT, HRSS, UNIT, entries_for
 
 ZERO = Decimal(0)

@@ -6,10 +6,28 @@ says "超过 1,000 条" and offers the pages up to there, and the rest is reache
 """
 
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 COUNT_LIMIT = 1_000
+
+
+def bounded_count(querysets, limit: int = COUNT_LIMIT) -> int:
+    """The count of a queryset (or the sum over disjoint ones), but never more than
+    ``limit + 1`` rows are counted (one LIMITed subquery each)."""
+    if isinstance(querysets, QuerySet):
+        querysets = [querysets]
+    reads = [queryset.order_by().values("pk")[: limit + 1] for queryset in querysets]
+    return min(limit + 1, sum(read.count() for read in in_one_query(reads)))
+
+
+def in_one_query(querysets: list[QuerySet]) -> list[QuerySet]:
+    """The querysets as one UNION ALL where the database allows a LIMIT in each branch
+    (PostgreSQL): one round trip instead of one per part. SQLite reads them one by one."""
+    if len(querysets) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        return [querysets[0].union(*querysets[1:], all=True)]
+    return querysets
 
 
 class BoundedPaginator(Paginator):
@@ -20,7 +38,7 @@ class BoundedPaginator(Paginator):
         """Rows found, at most ``limit + 1``."""
         rows = self.object_list
         if isinstance(rows, QuerySet):
-            return rows.order_by().values("pk")[: self.limit + 1].count()
+            return bounded_count(rows, self.limit)
         return min(len(rows), self.limit + 1)
 
     @cached_property

@@ -15,16 +15,15 @@ from portal.forms import form_errors_add, ids_parse
 from portal.http import next_url
 from portal.jobs import job_runs_inline
 from portal.models import Job
+from portal.pagination import COUNT_LIMIT, bounded_count
 
 from ..forms_review import BatchForm, QueueFilterForm, ReviewActForm
 from ..rules import CATEGORIES
 from ..selectors import declarations_visible_to, exemptions_visible_to, trail_of
 from ..selectors_review import (
-    COUNT_LIMIT,
     DEFAULT_PAGE_SIZE,
     KIND_LABELS,
     KINDS,
-    bounded_count,
     keyset_page,
     may_revoke,
     queue_counts,

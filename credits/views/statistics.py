@@ -23,13 +23,13 @@ from orgtree.roles import roles_of
 from orgtree.selectors import orgs_visible_to, scope_paths
 from portal.exports import XlsxSheet, xlsx_response, xlsx_sheets_bytes
 from portal.http import client_ip
+from portal.pagination import COUNT_LIMIT
 from portal.services import audit_record
 
 from ..charts import Mark, bar_chart, line_chart
 from ..forms import year_choices
 from ..forms_statistics import PeopleYearForm, StatisticsForm
 from ..rules.values import as_text
-from ..selectors_review import COUNT_LIMIT
 from ..selectors_statistics import (
     PEOPLE_PER_PAGE,
     STEPS,
