@@ -30,3 +30,9 @@ class AccountsConfig(AppConfig):
         from .selectors import person_counts
 
         register_people_counter(person_counts)
+
+        from portal.home import register_waiting_source
+
+        from .home import accounts_waiting
+
+        register_waiting_source(accounts_waiting, order=10)

@@ -47,3 +47,10 @@ class CertificatesConfig(AppConfig):
         register_menu_item("批量查询", "certificates:batch-query", is_admin, order=67)
         # Unit, department and HRSS admins alike may look up one person of their scope.
         register_menu_item("证书查询", "certificates:query", is_admin, order=66)
+
+        from portal.home import register_home_panel, register_waiting_source
+
+        from .home import certificates_waiting, latest_certificate_panel
+
+        register_waiting_source(certificates_waiting, order=40)
+        register_home_panel(latest_certificate_panel, order=30)

@@ -42,14 +42,20 @@ class CreditsConfig(AppConfig):
         register_requirement_menu()
 
         from orgtree.roles import is_admin, is_hrss_admin, is_institution_admin
-        from portal.home import register_home_panel
+        from portal.home import register_waiting_source
 
-        from .views.review import review_home_panel
+        from .views.review import review_waiting
 
         register_menu_item("学时审核", "credits:review-queue", is_admin, order=55)
         register_menu_item("统计分析", "credits:statistics", is_admin, order=54)
         register_menu_item("待办事项", "credits:todo", is_admin, order=52)
-        register_home_panel(review_home_panel)
+        register_waiting_source(review_waiting, order=30)
+        from portal.home import register_home_panel
+
+        from .home import person_panel, scope_panel
+
+        register_home_panel(person_panel, order=20)
+        register_home_panel(scope_panel, order=40)
         from .views.intake import may_import
 
         register_menu_item("批量导入", "credits:imports", may_import, order=58)

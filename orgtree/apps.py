@@ -19,3 +19,10 @@ class OrgtreeConfig(AppConfig):
         register_menu_item("机构注册审核", "orgtree:registrations", is_admin, order=45)
         register_menu_item("机构目录", "orgtree:directory", is_admin, order=50)
         register_menu_item("审计日志", "orgtree:audit", is_admin, order=60)
+
+        from portal.home import register_home_panel, register_waiting_source
+
+        from .home import orgtree_waiting, registrations_panel
+
+        register_waiting_source(orgtree_waiting, order=5)
+        register_home_panel(registrations_panel, order=10)

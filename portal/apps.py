@@ -17,3 +17,7 @@ class PortalConfig(AppConfig):
         register_converter(IdConverter, "id")
 
         post_migrate.connect(site_ensure, sender=self)
+
+        from .home import jobs_panel, register_home_panel
+
+        register_home_panel(jobs_panel, order=90)

@@ -7,7 +7,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .health import run_checks
-from .home import home_panels
+from .home import home_panels, waiting_for
 from .selectors import jobs_visible_to
 from .services import job_retry
 
@@ -16,7 +16,10 @@ class HomeView(TemplateView):
     template_name = "portal/home.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(home_panels=home_panels(self.request.user), **kwargs)
+        user = self.request.user
+        return super().get_context_data(
+            home_panels=home_panels(user), waiting=waiting_for(user), **kwargs
+        )
 
 
 class RegisterGuideView(TemplateView):

@@ -12,6 +12,7 @@ from django.views import View
 from orgtree.mixins import OrgAdminRequiredMixin
 from orgtree.selectors import scope_q
 from portal.forms import form_errors_add, ids_parse
+from portal.home import Waiting
 from portal.http import next_url
 from portal.jobs import job_runs_inline
 from portal.models import Job
@@ -304,16 +305,12 @@ class ReviewBatchView(OrgAdminRequiredMixin, View):
         return redirect(back)
 
 
-def review_home_panel(user) -> dict | None:
-    """The home page's 待我审核: per kind, how many records wait for this admin's step."""
+def review_waiting(user) -> list[Waiting]:
+    """待我处理 on the home page: per kind, how many records wait at this admin's step."""
     counts = queue_counts(user)
-    if not counts:
-        return None
     url = reverse("credits:review-queue")
-    return {
-        "template": "credits/review_home_panel.html",
-        "items": [
-            {"kind": kind, "label": label, "count": counts[kind], "url": f"{url}?kind={kind}"}
-            for kind, label in KIND_LABELS.items()
-        ],
-    }
+    return [
+        Waiting(f"review-{kind}", f"{label}待审核", counts[kind], f"{url}?kind={kind}")
+        for kind, label in KIND_LABELS.items()
+        if kind in counts
+    ]

@@ -10,7 +10,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from portal.forms import form_errors_add
-from portal.http import client_ip
+from portal.http import client_ip, next_url
 from portal.pagination import BoundedPaginator
 from portal.ratelimit import rate_limit_hit
 
@@ -164,7 +164,7 @@ class OrgRegistrationApproveView(OrgAdminRequiredMixin, View):
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, f"已通过“{org.name}”的注册申请，其管理员现在可以登录。")
-        return redirect("orgtree:registrations")
+        return redirect(next_url(request) or "orgtree:registrations")
 
 
 class OrgRegistrationRejectView(OrgAdminRequiredMixin, View):

@@ -46,9 +46,9 @@ def test_declare_a_conference_with_live_hours_evidence_and_submit(page, professi
     page.get_by_role("button", name="登录").click()
     assert page.get_by_test_id("user-name").inner_text() == "李明"
 
-    # 我的学时 -> 申报学时; choosing the category shows its fields at once (credits-hours.js).
-    page.get_by_role("link", name="我的学时").click()
-    page.get_by_role("link", name="申报学时").click()
+    # Home -> 申报学时 (the workspace's shortcut); choosing the category shows its fields at
+    # once (credits-hours.js).
+    page.get_by_test_id("home-person").get_by_role("link", name="申报学时").click()
     page.wait_for_load_state("load")
     page.get_by_label("学时类别").select_option(label="第七条（四）参加国家部委举办的学术活动")
     fields = page.locator("fieldset[data-category-panel='conference_national']")

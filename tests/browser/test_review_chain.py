@@ -51,7 +51,7 @@ def approve_in_queue(page) -> None:
 def test_three_admins_approve_and_the_professional_sees_it_filed(demo, open_as):
     # 第三步: the unit admin, from the queue.
     unit = open_as("unit_pds_hospital1")
-    assert unit.get_by_test_id("review-count-declaration").inner_text() == "1"
+    assert unit.get_by_test_id("waiting-review-declaration").inner_text() == "1"
     approve_in_queue(unit)
     assert "待主管部门审核" in unit.locator(".messages").inner_text()
 

@@ -305,8 +305,8 @@ def test_home_page_shows_the_queue_counts(client, tree, person, submitted):
     exemption(person, status=S.SUBMITTED)
     client.force_login(tree.admins["hospital1"])
     html = client.get(reverse("home")).content.decode()
-    assert "待我审核" in html
-    assert 'data-testid="review-count-declaration">1<' in html
-    assert 'data-testid="review-count-exemption">1<' in html
+    assert "待我处理" in html
+    assert 'data-testid="waiting-review-declaration">1<' in html
+    assert 'data-testid="waiting-review-exemption">1<' in html
     client.force_login(person.user)
-    assert "待我审核" not in client.get(reverse("home")).content.decode()
+    assert "待我处理" not in client.get(reverse("home")).content.decode()
