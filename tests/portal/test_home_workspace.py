@@ -3,6 +3,8 @@ queue (a department admin approves a unit registration from there), a snapshot o
 and a professional's own years; the public introduction is for visitors only."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import PersonTransfer
@@ -10,7 +12,7 @@ from credits.models import ReviewStatus
 from orgtree.models import Org
 from tests.accounts.test_login_status import register_org
 from tests.credits.views_support import declaration
-from tests.factories import make_person
+from tests.factories import make_org, make_person
 
 pytestmark = pytest.mark.django_db
 HOME = "/"
@@ -89,3 +91,21 @@ def test_a_professional_sees_their_number_years_and_returned_items(client, tree)
     assert 'data-testid="home-cert-no">4104000000009<' in html
     assert 'data-testid="home-returned"' in html and "1 条学时申报被退回" in html
     assert 'data-testid="home-waiting"' not in html and 'data-testid="home-scope"' not in html
+
+
+def test_the_home_page_runs_the_same_queries_however_much_waits(client, tree):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(HOME).status_code == 200
+        return len(captured.captured_queries)
+
+    client.force_login(tree.admins["pds"])
+    counts = []
+    for size in (2, 9):
+        for _ in range(size):
+            make_org("unit", tree.pds, status="pending")
+            make_person(tree.civil, status="pending")
+            declaration(make_person(tree.civil), status=ReviewStatus.UNIT_APPROVED)
+        queries()  # warms the per-process caches
+        counts.append(queries())
+    assert counts[0] == counts[1]
