@@ -14,9 +14,11 @@ class AccountsConfig(AppConfig):
 
         register_menu_item("专业技术人员注册", "accounts:register", anonymous, order=12)
         register_menu_item("我的档案", "accounts:me", has_approved_person, order=20)
-        register_menu_item("人员注册审核", "accounts:registrations", is_admin, order=61)
-        register_menu_item("人员目录", "accounts:people", is_admin, order=62)
-        register_menu_item("调动接收", "accounts:transfers", is_admin, order=63)
+        register_menu_item(
+            "人员注册审核", "accounts:registrations", is_admin, order=61, group="review"
+        )
+        register_menu_item("人员目录", "accounts:people", is_admin, order=62, group="people")
+        register_menu_item("调动接收", "accounts:transfers", is_admin, order=63, group="review")
 
         from portal.demo import register_demo_loader
 

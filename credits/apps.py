@@ -46,9 +46,9 @@ class CreditsConfig(AppConfig):
 
         from .views.review import review_waiting
 
-        register_menu_item("学时审核", "credits:review-queue", is_admin, order=55)
-        register_menu_item("统计分析", "credits:statistics", is_admin, order=54)
-        register_menu_item("待办事项", "credits:todo", is_admin, order=52)
+        register_menu_item("学时审核", "credits:review-queue", is_admin, order=55, group="review")
+        register_menu_item("统计分析", "credits:statistics", is_admin, order=54, group="reports")
+        register_menu_item("待办事项", "credits:todo", is_admin, order=52, group="reports")
         register_waiting_source(review_waiting, order=30)
         from portal.home import register_home_panel
 
@@ -58,12 +58,22 @@ class CreditsConfig(AppConfig):
         register_home_panel(scope_panel, order=40)
         from .views.intake import may_import
 
-        register_menu_item("批量导入", "credits:imports", may_import, order=58)
-        register_menu_item("培训项目", "credits:programmes", is_institution_admin, order=59)
+        register_menu_item("批量导入", "credits:imports", may_import, order=58, group="people")
+        register_menu_item(
+            "培训项目", "credits:programmes", is_institution_admin, order=59, group="people"
+        )
         from orgtree.roles import is_province_admin
 
-        register_menu_item("夜间核查", "credits:nightly-checks", is_province_admin, order=61)
-        register_menu_item("注册进度", "credits:registration-progress", is_hrss_admin, order=53)
-        register_menu_item("抽查审验", "credits:spotchecks", is_hrss_admin, order=56)
-        register_menu_item("失信记录", "credits:sanctions", is_hrss_admin, order=57)
-        register_menu_item("平台接口令牌", "credits:api-tokens", is_hrss_admin, order=60)
+        register_menu_item(
+            "夜间核查", "credits:nightly-checks", is_province_admin, order=61, group="reports"
+        )
+        register_menu_item(
+            "注册进度", "credits:registration-progress", is_hrss_admin, order=53, group="reports"
+        )
+        register_menu_item(
+            "抽查审验", "credits:spotchecks", is_hrss_admin, order=56, group="review"
+        )
+        register_menu_item("失信记录", "credits:sanctions", is_hrss_admin, order=57, group="people")
+        register_menu_item(
+            "平台接口令牌", "credits:api-tokens", is_hrss_admin, order=60, group="system"
+        )

@@ -16,9 +16,11 @@ class OrgtreeConfig(AppConfig):
         register_reference_loader("orgtree", reference_load)
 
         register_menu_item("单位注册", "orgtree:register", anonymous, order=40)
-        register_menu_item("机构注册审核", "orgtree:registrations", is_admin, order=45)
-        register_menu_item("机构目录", "orgtree:directory", is_admin, order=50)
-        register_menu_item("审计日志", "orgtree:audit", is_admin, order=60)
+        register_menu_item(
+            "机构注册审核", "orgtree:registrations", is_admin, order=45, group="review"
+        )
+        register_menu_item("机构目录", "orgtree:directory", is_admin, order=50, group="people")
+        register_menu_item("审计日志", "orgtree:audit", is_admin, order=60, group="reports")
 
         from portal.home import register_home_panel, register_waiting_source
 

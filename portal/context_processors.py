@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.sites.models import Site
 
 from .models import Notification
-from .navigation import menu_for, register_menu_item, signed_in
+from .navigation import menu_groups, register_menu_item, signed_in
 
 register_menu_item("消息", "notifications", signed_in, order=79)
 
@@ -18,7 +18,7 @@ def site_name() -> str:
 def portal(request) -> dict:
     return {
         "site_name": site_name(),
-        "nav_items": menu_for(request.user, request.path),
+        "nav_items": menu_groups(request.user, request.path),
         "unread_notifications": unread_notifications(request.user),
     }
 

@@ -36,7 +36,7 @@ def register_requirement_menu() -> None:
     """Called from CreditsConfig.ready()."""
     from portal.navigation import register_menu_item
 
-    register_menu_item("学时要求", "credits:requirements", is_admin, order=58)
+    register_menu_item("学时要求", "credits:requirements", is_admin, order=58, group="system")
 
 
 def hours_text(value: Decimal | None) -> str:

@@ -34,3 +34,13 @@ def open_as(browser, live_server):
 
 def csp_errors(page) -> list[str]:
     return [error for error in page.console_errors if "Content Security Policy" in error]
+
+
+def nav_to(page, label: str) -> None:
+    """Follows the header's entry ``label``, opening its task group first when it has one."""
+    nav = page.get_by_role("navigation", name="主导航")
+    link = nav.get_by_role("link", name=label, exact=True)
+    if not link.is_visible():
+        # A closed group's links are hidden, so outside the accessibility tree: find it by text.
+        nav.locator(f'.nav-group:has(a:text-is("{label}")) summary').click()
+    link.click()

@@ -11,7 +11,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from tests.browser.conftest import csp_errors
+from tests.browser.conftest import csp_errors, nav_to
 from tests.factories import make_person
 
 pytestmark = [
@@ -84,7 +84,7 @@ def batch_commit(page, valid: int) -> None:
 def test_a_unit_batch_declaration_reaches_the_department(tree, open_as, tmp_path):
     a, b = make_person(tree.hospital1), make_person(tree.hospital1)
     unit = open_as(tree.admins["hospital1"])
-    unit.get_by_role("link", name="批量导入").click()
+    nav_to(unit, "批量导入")
     unit.get_by_test_id("new-unit_declarations").click()
     assert unit.get_by_role("heading", name="单位批量申报").is_visible()
 
@@ -115,7 +115,7 @@ def test_a_unit_batch_declaration_reaches_the_department(tree, open_as, tmp_path
     assert not csp_errors(unit)
 
     department = open_as(tree.admins["health"])
-    department.get_by_role("link", name="学时审核").click()
+    nav_to(department, "学时审核")
     queue = department.get_by_test_id("review-row")
     assert queue.count() == 2
     for person, title in ((a, "院内感染防控培训"), (b, "院内急救技能培训")):
@@ -132,7 +132,7 @@ def test_an_institution_uploads_results_and_the_unit_sees_its_participant(tree, 
     failed = make_person(tree.hospital2)
     institution = open_as(tree.admins["institution"])
 
-    institution.get_by_role("link", name="培训项目").click()
+    nav_to(institution, "培训项目")
     institution.get_by_test_id("programme-create").click()
     institution.get_by_label("培训项目名称").fill(PROGRAMME)
     institution.get_by_label("学时类别").select_option(label=TRAINING_BASE)
@@ -173,7 +173,7 @@ def test_an_institution_uploads_results_and_the_unit_sees_its_participant(tree, 
     assert not csp_errors(institution)
 
     unit = open_as(tree.admins["hospital1"])
-    unit.get_by_role("link", name="学时审核").click()
+    nav_to(unit, "学时审核")
     row = unit.get_by_test_id("review-row").filter(has_text=PROGRAMME)
     assert row.count() == 1
     assert mine.user.name in row.inner_text()

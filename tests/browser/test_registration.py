@@ -5,6 +5,7 @@ import re
 import pytest
 
 from portal.ids import with_check_character
+from tests.browser.conftest import nav_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -70,7 +71,7 @@ def test_register_wait_for_approval_and_see_the_certificate_number(page, small_t
 
     # The unit admin approves in 人员注册审核.
     log_in(page, "hospital_admin")
-    page.get_by_role("link", name="人员注册审核").click()
+    nav_to(page, "人员注册审核")
     row = page.get_by_role("row", name=re.compile("李明"))
     assert id_number in row.inner_text()
     row.get_by_role("button", name="通过").click()

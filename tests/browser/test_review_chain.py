@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from accounts.demo import DEMO_PASSWORD
 from credits.demo import DEMO_DECLARATION_TITLE
+from tests.browser.conftest import nav_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,7 +42,7 @@ def open_as(browser, live_server):
 
 
 def approve_in_queue(page) -> None:
-    page.get_by_role("link", name="学时审核").click()
+    nav_to(page, "学时审核")
     row = page.get_by_test_id("review-row").filter(has_text=DEMO_DECLARATION_TITLE)
     assert "张伟" in row.inner_text()
     row.get_by_role("button", name="通过").click()
@@ -61,7 +62,7 @@ def test_three_admins_approve_and_the_professional_sees_it_filed(demo, open_as):
 
     # 第五步: the HRSS admin files it from the record's page, after looking at the evidence.
     hrss = open_as("hrss_pds")
-    hrss.get_by_role("link", name="学时审核").click()
+    nav_to(hrss, "学时审核")
     hrss.get_by_role("link", name=DEMO_DECLARATION_TITLE).click()
     assert "张伟" in hrss.get_by_test_id("person").inner_text()
     assert hrss.get_by_test_id("evidence-list").get_by_role("img", name="会议通知.png").count() == 1

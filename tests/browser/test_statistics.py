@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.browser.conftest import csp_errors
+from tests.browser.conftest import csp_errors, nav_to
 from tests.factories import UserFactory, make_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -67,7 +67,7 @@ def never_shown(page, people) -> None:
 
 def test_a_city_drills_down_its_statistics_and_exports_them(tree, people, open_as):  # noqa: F811
     page = open_as(tree.admins["pds"])
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name="统计分析").click()
+    nav_to(page, "统计分析")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"统计分析 · {CITY}")
 
     # hospital1's two and the 新华区 unit's two; 漯河's one is another city's.
@@ -122,7 +122,7 @@ def test_a_unit_reminds_its_professional_who_is_not_yet_qualified(tree, people, 
 
     short, done = people["short"], people["done"]
     unit = open_as(tree.admins["hospital1"])
-    unit.get_by_role("navigation", name="主导航").get_by_role("link", name="待办事项").click()
+    nav_to(unit, "待办事项")
     expect(unit.get_by_test_id("tab-incomplete")).to_have_attribute("aria-current", "page")
     rows = unit.get_by_test_id("todo-row")
     expect(rows).to_have_count(1)
