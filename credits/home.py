@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.selectors import person_of
+from orgtree.models import Org
 from orgtree.roles import roles_of
 
 from .models import Declaration, ReviewStatus
@@ -23,7 +24,8 @@ RECENT_YEARS = 3
 
 def scope_panel(user) -> dict | None:
     orgs = roles_of(user).orgs
-    if not orgs:
+    # Institutions have no people of their own to sum.
+    if not orgs or orgs[0].kind == Org.Kind.INSTITUTION:
         return None
     year = timezone.localdate().year
     org = orgs[0]  # the highest: the statistics page's default too

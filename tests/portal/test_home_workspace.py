@@ -82,6 +82,8 @@ def test_each_admin_sees_the_counts_of_their_own_queues(client, tree):
 def test_an_admin_sees_their_scope_this_year(client, tree):
     html = home(client, tree.admins["pds"])
     assert 'data-testid="home-scope"' in html and tree.pds.name in html
+    # A training institution has no people of its own: no snapshot.
+    assert 'data-testid="home-scope"' not in home(client, tree.admins["institution"])
 
 
 def test_a_professional_sees_their_number_years_and_returned_items(client, tree):
