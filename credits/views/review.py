@@ -35,7 +35,7 @@ from ..selectors_review import (
 )
 from ..services import review_batch_start, review_one
 from ..services.review import REVIEW_BATCH
-from ..workflow import ACTION_LABELS
+from ..workflow import ACTION_LABELS, event_action, step_for
 from .declarations import params_display_rows
 
 ACT_LABELS = {"approve": "通过", "return": "退回", "reject": "不予通过", "revoke": "撤销"}
@@ -67,6 +67,12 @@ def _filtered_queue(actor, kind: str, data: QueryDict):
     return form, queue_filter(review_queue(actor, kind), kind, form.filters())
 
 
+def approve_label(record) -> str:
+    """通过, or 备案 where the approval files (the HRSS step)."""
+    step = step_for(record.status, "approve", record.has_department)
+    return "备案" if step is not None and event_action("approve", step) == "file" else "通过"
+
+
 def _with_row_urls(kind: str, rows: list, here: str) -> list:
     """Sets each row's links from one reversed URL: a reverse per link cost a queue page
     about 12 ms (five links a row, 50 rows)."""
@@ -76,6 +82,7 @@ def _with_row_urls(kind: str, rows: list, here: str) -> list:
     for row in rows:
         row.detail_url = f"{prefix}{row.pk}/"
         row.approve_url = f"{prefix}{row.pk}/approve/"
+        row.approve_label = approve_label(row)
         row.return_url = f"{prefix}{row.pk}/return/?{back}"
         row.reject_url = f"{prefix}{row.pk}/reject/?{back}"
     return rows

@@ -310,3 +310,16 @@ def test_home_page_shows_the_queue_counts(client, tree, person, submitted):
     assert 'data-testid="waiting-review-exemption">1<' in html
     client.force_login(person.user)
     assert "待我处理" not in client.get(reverse("home")).content.decode()
+
+
+def test_the_queue_says_file_where_the_approval_files(client, tree, person):
+    """HRSS files (备案); the unit and the department approve (通过)."""
+    declaration(person, status=S.DEPT_APPROVED)
+    declaration(person, status=S.SUBMITTED)
+    queue = reverse("credits:review-queue")
+    client.force_login(tree.admins["pds"])
+    hrss = client.get(queue).content.decode()
+    assert ">备案</button>" in hrss and ">通过</button>" not in hrss
+    client.force_login(tree.admins["hospital1"])
+    unit = client.get(queue).content.decode()
+    assert ">通过</button>" in unit and ">备案</button>" not in unit

@@ -59,7 +59,9 @@ def test_an_incomplete_year_shows_what_is_missing(client_of, person):
     assert "应完成 60 学时" in professional
     public = subject_text(response, "public")
     assert "合格" in public and "还差" not in public
-    assert '<progress max="100" value="66"' in html
+    assert '<progress max="100" value="66" aria-label' in html  # not met: the default colour
+    # The public subject is met: its bar is green.
+    assert '<progress max="100" value="100" class="progress-met"' in html
     assert "申报学时" in html and "申请折算（第八条）" in html
 
 
