@@ -175,10 +175,14 @@ def test_a_revoked_certificate_shows_the_date_and_reason(client, tree, person, r
     assert response.status_code == 200
     day = timezone.localtime(rendered.revoked_at)
     status = status_text(response)
-    assert status.startswith("已作废")
+    assert status.startswith("✗ 已作废")
+    assert status.count("已作废") == 1  # said once, with its mark
     assert f"该证书已于 {day.year}年{day.month}月{day.day}日 由发证机关作废，不再有效" in status
     assert "作废原因：学时证明材料不实" in status
     assert "真实有效" not in text(response)
+    # The years it stated are still shown, but not as a green 合格 beside a revoked status.
+    html = response.content.decode()
+    assert 'class="vf-done"' not in html and 'class="vf-void">合格<' in html
 
 
 def test_a_certificate_still_rendering_is_verifiable_without_a_digest(client, person, seal):
@@ -298,7 +302,7 @@ def test_a_revocation_shows_at_once_on_a_page_already_cached(
     assert status_text(client.get(page_url(rendered.code))).startswith("✓ 真实有效")
     with django_capture_on_commit_callbacks(execute=True):
         issue_revoke(actor=tree.admins["pds"], issue_id=rendered.pk, reason="学时证明材料不实")
-    assert status_text(client.get(page_url(rendered.code))).startswith("已作废")
+    assert status_text(client.get(page_url(rendered.code))).startswith("✗ 已作废")
 
 
 def test_a_supersession_shows_at_once_on_a_page_already_cached(client, person, rendered):
