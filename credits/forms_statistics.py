@@ -17,25 +17,25 @@ def this_year() -> int:
     return timezone.localdate().year
 
 
+def optional_year(label: str, **kwargs) -> forms.TypedChoiceField:
+    """A year chosen from the portal's years; blank takes the page's default."""
+    return forms.TypedChoiceField(
+        label=label,
+        coerce=int,
+        required=False,
+        choices=year_choices,
+        error_messages=YEAR_ERRORS,
+        **kwargs,
+    )
+
+
 class StatisticsForm(forms.Form):
     """Blank values take the defaults (the user's highest org, this year); the view resolves
     the org within the user's scope."""
 
     org = IdField(required=False, widget=forms.HiddenInput)
-    first = forms.TypedChoiceField(
-        label="起始年度",
-        coerce=int,
-        required=False,
-        choices=year_choices,
-        error_messages=YEAR_ERRORS,
-    )
-    last = forms.TypedChoiceField(
-        label="截止年度",
-        coerce=int,
-        required=False,
-        choices=year_choices,
-        error_messages=YEAR_ERRORS,
-    )
+    first = optional_year("起始年度")
+    last = optional_year("截止年度")
 
     def clean(self):
         data = super().clean()
@@ -52,9 +52,7 @@ class StatisticsForm(forms.Form):
 
 
 class PeopleYearForm(forms.Form):
-    year = forms.TypedChoiceField(
-        label="年度", coerce=int, required=False, choices=year_choices, error_messages=YEAR_ERRORS
-    )
+    year = optional_year("年度")
 
     def clean_year(self) -> int:
         return self.cleaned_data.get("year") or this_year()

@@ -9,9 +9,8 @@ from orgtree.selectors import orgs_visible_to
 from portal.forms import ids_parse
 from portal.widgets import QuickSelect
 
-from .forms import year_choices
 from .forms_review import _LazyOrgChoices
-from .forms_statistics import YEAR_ERRORS, this_year
+from .forms_statistics import optional_year, this_year
 from .selectors_todo import DEFAULT_DAYS, LISTS, STEP_LABELS, UNIT_PROBLEMS
 
 MAX_DAYS = 3650
@@ -22,14 +21,7 @@ class TodoFilterForm(forms.Form):
     scope is not a choice at all (the list then shows nothing, with the error)."""
 
     list = forms.ChoiceField(label="清单", required=False, choices=LISTS.items())
-    year = forms.TypedChoiceField(
-        label="年度",
-        coerce=int,
-        required=False,
-        choices=year_choices,
-        widget=QuickSelect,
-        error_messages=YEAR_ERRORS,
-    )
+    year = optional_year("年度", widget=QuickSelect)
     org = forms.ModelChoiceField(
         label="单位（机构）",
         required=False,
