@@ -24,10 +24,14 @@ class CreditsConfig(AppConfig):
 
         from portal.demo import register_demo_loader
 
-        from .demo import credits_demo_ensure
+        from .demo import credits_demo_ensure, statistics_demo_build
 
         # After accounts' people (10), before certificates' filed years (60).
         register_demo_loader("credits", credits_demo_ensure, order=30, label="演示学时申报")
+        # Last: the statistics of everything loaded before.
+        register_demo_loader(
+            "credits.statistics", statistics_demo_build, order=90, label="演示统计数据"
+        )
 
         from accounts.selectors import has_approved_person
         from portal.navigation import register_menu_item

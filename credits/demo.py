@@ -76,3 +76,15 @@ def programme_demo_ensure() -> None:
         approver="平顶山市人力资源和社会保障局",
         document_no=f"平人社继教〔{today.year}〕3号",
     )
+
+
+def statistics_demo_build() -> None:
+    """The statistics of every year the demo has people's hours in (as the nightly rebuild
+    leaves them), so that the home pages' snapshots and 统计分析 show the demo at once."""
+    from .models import PersonYear
+    from .services.statistics import statistics_rebuild
+
+    years = set(PersonYear.objects.values_list("year", flat=True).distinct())
+    years |= set(Declaration.objects.values_list("year", flat=True).distinct())
+    for year in sorted(years | {timezone.localdate().year}):
+        statistics_rebuild(year=year)

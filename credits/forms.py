@@ -34,15 +34,11 @@ def year_choices() -> list[tuple[int, str]]:
     return [(year, f"{year} 年度") for year in range(timezone.localdate().year, FIRST_YEAR - 1, -1)]
 
 
-def category_title(category: Category) -> str:
-    """The article, then the label: 第七条（四）参加国家部委举办的学术活动."""
-    return f"{category.article}{category.label}"
-
-
 def category_choices() -> list:
-    """The categories grouped by subject, in the order of the regulation."""
+    """The categories by their plain names, grouped by subject, in the order of the regulation
+    (the chosen category's fieldset then quotes the article and its wording)."""
     return [("", "请选择学时类别")] + [
-        (subject.label, [(c.code, category_title(c)) for c in categories_for(subject.value)])
+        (subject.label, [(c.code, c.name) for c in categories_for(subject.value)])
         for subject in Subject
     ]
 

@@ -146,6 +146,14 @@ class BatchForm(forms.Form):
     select_all = forms.BooleanField(required=False)
     confirmed = forms.BooleanField(required=False)
 
+    def __init__(self, *args, approve_word: str = "通过", **kwargs):
+        super().__init__(*args, **kwargs)
+        # 备案 for the HRSS step, as on the rows' own buttons.
+        self.fields["action"].choices = [
+            (value, approve_word if value == "approve" else label)
+            for value, label in BATCH_ACTION_CHOICES
+        ]
+
     def clean(self):
         data = super().clean()
         if data.get("action") in REASON_REQUIRED and not data.get("comment", "").strip():

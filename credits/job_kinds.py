@@ -6,6 +6,7 @@ from portal.jobs import register_job_kind
 from portal.models import Job
 from portal.services import job_finish, job_progress
 
+from .selectors_review import batch_summary, batch_word
 from .services.review import REVIEW_BATCH, review_batch
 
 CHUNK = 1000
@@ -22,7 +23,9 @@ def review_batch_job(job: Job) -> None:
     """
     params = job.params
     ids: list[int] = params["ids"]
-    moved = int(job.result.get("moved", 0)) if isinstance(job.result, dict) else 0
+    result = job.result if isinstance(job.result, dict) else {}
+    moved = int(result.get("moved", 0))
+    skipped: dict[str, int] = dict(result.get("skipped", {}))
     job_progress(job=job, done=job.done, total=len(ids))
     position = job.done
     actor = job.actor
@@ -36,12 +39,19 @@ def review_batch_job(job: Job) -> None:
                 action=params["action"],
                 comment=params.get("comment", ""),
             )
+            for reason, count in applied.skipped.items():
+                skipped[reason] = skipped.get(reason, 0) + count
             job_progress(
-                job=job, done=position + len(chunk), result={"moved": moved + applied.count}
+                job=job,
+                done=position + len(chunk),
+                result={"moved": moved + applied.count, "skipped": skipped},
             )
         moved += applied.count
         position += len(chunk)
-    job_finish(job=job, result={"moved": moved, "total": len(ids)})
+    summary = batch_summary(batch_word(actor, params["action"]), moved, skipped)
+    job_finish(
+        job=job, result={"moved": moved, "total": len(ids), "skipped": skipped, "summary": summary}
+    )
 
 
 # --- Bulk intake (credits/intake) ------------------------------------------------------------

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
 from orgtree.roles import roles_of
@@ -19,8 +19,9 @@ from portal.forms import DATE_MAX, DATE_MIN, id_parse
 from portal.ids import normalize_id_number
 from portal.pagination import bounded_count, in_one_query
 
-from .models import Declaration, Exemption
-from .workflow import ANY, DEPT, entries_for, step_for
+from .models import Declaration, Exemption, ReviewStatus
+from .selectors import ids_in
+from .workflow import ANY, DEPT, entries_for, event_action, own_person_ids, step_for
 
 KINDS = {"declaration": Declaration, "exemption": Exemption}
 KIND_LABELS = {"declaration": "学时申报", "exemption": "学时折算"}
@@ -86,6 +87,26 @@ def review_queue_parts(actor, kind: str) -> list[QuerySet]:
     if not actor.is_authenticated:
         return []
     return [model.objects.filter(entry) for entry in queue_entries(actor)]
+
+
+def approve_word(actor) -> str:
+    """What approving is called for this actor: 备案 where every step they take files (the
+    HRSS step), 通过 where none does, and both words for an admin who holds both kinds."""
+    roles = roles_of(actor)
+    words = {
+        "备案" if event_action("approve", step) == "file" else "通过"
+        for _status, _route, step in entries_for("approve")
+        if roles.paths(step.who)
+    }
+    return "通过/备案" if len(words) > 1 else (words.pop() if words else "通过")
+
+
+BATCH_WORDS = {"return": "退回", "reject": "不予通过"}
+
+
+def batch_word(actor, action: str) -> str:
+    """The batch action's name as this actor's page says it (approve: see approve_word)."""
+    return approve_word(actor) if action == "approve" else BATCH_WORDS[action]
 
 
 def queue_counts(actor) -> dict[str, int]:
@@ -244,3 +265,44 @@ def may_revoke(actor, record) -> bool:
     return step is not None and any(
         record.org_path.startswith(path) for path in roles_of(actor).paths(step.who)
     )
+
+
+# --- Batch outcome ----------------------------------------------------------------------------
+
+
+def batch_skipped(actor, kind: str, ids, moved) -> dict[str, int]:
+    """Why the rows of a batch that did not move stayed where they were, as reason -> count:
+    gone or out of scope, the reviewer's own record, or a status that is not at the reviewer's
+    step (most often because someone else acted first). A couple of grouped queries over the
+    rows left, never one per row."""
+    left = sorted(set(ids) - set(moved))
+    if not left:
+        return {}
+    queryset = KINDS[kind].objects.filter(scope_q(actor), ids_in("pk", left))
+    own = own_person_ids(actor)
+    reasons: dict[str, int] = {}
+    found = 0
+    if own:
+        mine = queryset.filter(person_id__in=own).count()
+        if mine:
+            reasons["为您本人的记录，不能由本人审核"] = mine
+            found += mine
+        queryset = queryset.exclude(person_id__in=own)
+    for row in queryset.values("status").annotate(n=Count("pk")).order_by("status"):
+        label = ReviewStatus(row["status"]).label
+        reasons[f"当前状态为“{label}”，不在您的审核环节（可能已被他人处理）"] = row["n"]
+        found += row["n"]
+    if len(left) > found:
+        reasons["记录不存在或不在您的管辖范围内"] = len(left) - found
+    return reasons
+
+
+def batch_summary(word: str, moved: int, skipped: dict[str, int]) -> str:
+    """批量备案：已处理 3 条；另有 2 条未处理：…（2 条） — the sentence a batch's page and job
+    show."""
+    text = f"批量{word}：已处理 {moved} 条"
+    if skipped:
+        total = sum(skipped.values())
+        details = "；".join(f"{reason}（{count} 条）" for reason, count in skipped.items())
+        text += f"；另有 {total} 条未处理：{details}"
+    return text + "。"

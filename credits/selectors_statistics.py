@@ -301,7 +301,7 @@ def statistics_filed(org: Org, first: int, last: int) -> Filed:
         .order_by()
     )
     subject_labels = dict(Subject.choices)
-    category_labels = {code: category.label for code, category in CATEGORIES.items()}
+    category_names = {code: category.name for code, category in CATEGORIES.items()}
     subjects: dict[str, Group] = {}
     categories: dict[str, Group] = {}
     sources: dict[str, Group] = {}
@@ -310,7 +310,7 @@ def statistics_filed(org: Org, first: int, last: int) -> Filed:
         month = f"{row['filed_year']}-{row['month']:02d}"
         for groups, key, label in (
             (subjects, row["subject"], subject_labels.get(row["subject"], row["subject"])),
-            (categories, row["category"], category_labels.get(row["category"], row["category"])),
+            (categories, row["category"], category_names.get(row["category"], row["category"])),
             (sources, row["source"], SOURCES.get(row["source"], row["source"])),
             (months, month, f"{row['filed_year']}年{row['month']}月"),
         ):

@@ -113,10 +113,12 @@ def entries_for(action: str) -> list[tuple[str, str, Step]]:
 
 @dataclass
 class Applied:
-    """What a batch did: ids moved per (from, to), and the rows (pk, person_id, year, to)."""
+    """What a batch did: ids moved per (from, to), the rows (pk, person_id, year, to), and
+    for a reviewer's batch why the other ids stayed (reason -> count, see batch_skipped)."""
 
     moved: list[tuple[int, str, str]] = field(default_factory=list)
     rows: list[dict] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
 
     @property
     def count(self) -> int:

@@ -268,7 +268,7 @@ def _param_text(param: dict) -> str:
 
 
 def declaration_template_columns() -> list[TemplateColumn]:
-    labels = tuple(category.label for category in CATEGORIES.values())
+    names = tuple(category.name for category in CATEGORIES.values())
     level = CATEGORIES["training_activity"].param("organizer_level")
     choices = {
         "organizer_level": tuple(label for _, label in level.choices),
@@ -279,7 +279,7 @@ def declaration_template_columns() -> list[TemplateColumn]:
         TemplateColumn("身份证号", 22, "410402198001010014"),
         TemplateColumn("姓名", 10, "张三"),
         TemplateColumn("年度", 8, "2025"),
-        TemplateColumn("学时类别", 36, CATEGORIES["unit_training"].label, choices=labels),
+        TemplateColumn("学时类别", 24, CATEGORIES["unit_training"].name, choices=names),
         TemplateColumn("项目名称", 30, "2025 年度院内专业技术培训"),
         TemplateColumn("主办单位", 24, "平顶山市第一人民医院", required=False),
         TemplateColumn("开始日期", 12, "2025-03-01", required=False),
@@ -308,13 +308,14 @@ def declaration_instructions(entry_label: str) -> list[list[str]]:
         [
             "学时由平台按类别和参数计算；按申报学时认定的类别填写“申报学时”，其余类别填写下表所列参数。"
         ],
+        ["“学时类别”列可填写下表的学时类别、条文表述或类别代码。"],
         [BATCH_NOTE],
         [entry_label],
         [
             "同一人员、年度、科目、类别、项目名称和开始日期相同的记录只登记一次，重复上传不会重复登记。"
         ],
         [],
-        ["类别代码", "学时类别", "科目", "依据", "需填写的列", "学时认定"],
+        ["类别代码", "学时类别", "条文表述", "科目", "依据", "需填写的列", "学时认定"],
     ]
     for code in CATEGORIES:
         schema = category_schema(code)
@@ -322,6 +323,7 @@ def declaration_instructions(entry_label: str) -> list[list[str]]:
         rows.append(
             [
                 code,
+                schema["name"],
                 schema["label"],
                 schema["subject_label"],
                 schema["article"],

@@ -56,10 +56,12 @@ def label_key(text: str) -> str:
 
 @cache
 def category_labels() -> dict[str, str]:
-    """Category label (and code) -> code, by label_key: a file may name a category either way.
+    """Category plain name, regulation wording or code -> code, by label_key: a file may name
+    a category any of these ways (files filled in before the plain names carry the wording).
     Built once: the rules are data fixed at start-up, and every row of a file looks here."""
     labels = {label_key(category.label): code for code, category in CATEGORIES.items()}
-    return labels | {code: code for code in CATEGORIES}
+    names = {label_key(category.name): code for code, category in CATEGORIES.items()}
+    return labels | names | {code: code for code in CATEGORIES}
 
 
 def category_read(text: str, allowed: set[str] | None = None) -> Category:

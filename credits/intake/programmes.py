@@ -45,7 +45,7 @@ REQUIRED = {
 
 
 def programme_categories() -> list[tuple[str, str]]:
-    return [(code, CATEGORIES[code].label) for code in PROGRAMME_CATEGORIES]
+    return [(code, CATEGORIES[code].name) for code in PROGRAMME_CATEGORIES]
 
 
 def programmes_managed_by(user) -> QuerySet[TrainingProgramme]:

@@ -106,6 +106,14 @@ class Reviewable(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def status_label(self) -> str:
+        """The status as the record's own route reads it: a unit without a department goes
+        from its own review straight to HRSS filing, so its 单位已审核 waits for 备案."""
+        if self.status == ReviewStatus.UNIT_APPROVED and not self.has_department:
+            return ReviewStatus.DEPT_APPROVED.label
+        return self.get_status_display()
+
+    @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE
 

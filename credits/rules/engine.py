@@ -49,6 +49,7 @@ def category_schema(code: str) -> dict:
     return {
         "code": category.code,
         "label": category.label,
+        "name": category.name,
         "subject": category.subject,
         "subject_label": Subject(category.subject).label,
         "article": category.article,

@@ -68,12 +68,13 @@ def rank(count: int, label: str = "署名排序") -> Param:
     )
 
 
-def _project(code, label, hours, evidence_level):
+def _project(code, name, label, hours, evidence_level):
     return Category(
         code=code,
         subject=PROFESSIONAL,
         article="第七条（五）",
         label=label,
+        name=name,
         params=(rank(len(hours), "职责排序"),),
         evidence=(f"参加{evidence_level}课题/项目研究证明材料",),
         confirmer=UNIT_PERSONNEL,
@@ -82,12 +83,13 @@ def _project(code, label, hours, evidence_level):
     )
 
 
-def _paper(code, label, hours):
+def _paper(code, name, label, hours):
     return Category(
         code=code,
         subject=PROFESSIONAL,
         article="第七条（六）",
         label=label,
+        name=name,
         params=(rank(len(hours)),),
         evidence=("杂志封面", "目录", "文章"),
         confirmer=UNIT_PERSONNEL,
@@ -96,12 +98,13 @@ def _paper(code, label, hours):
     )
 
 
-def _signed(code, article, label, hours, evidence):
+def _signed(code, name, article, label, hours, evidence):
     return Category(
         code=code,
         subject=PROFESSIONAL,
         article=article,
         label=label,
+        name=name,
         params=(rank(SIGNED_NAMES_COUNTED),),
         evidence=evidence,
         confirmer=REVIEWERS,
@@ -110,12 +113,13 @@ def _signed(code, article, label, hours, evidence):
     )
 
 
-def _exam(code, label, hours):
+def _exam(code, name, label, hours):
     return Category(
         code=code,
         subject=PROFESSIONAL,
         article="第七条（九）",
         label=label,
+        name=name,
         params=(),
         evidence=("资格证书",),
         confirmer=REVIEWERS,
@@ -124,12 +128,13 @@ def _exam(code, label, hours):
     )
 
 
-def _declared(code, article, label, evidence, confirmer, help, *, subject=PROFESSIONAL):
+def _declared(code, name, article, label, evidence, confirmer, help, *, subject=PROFESSIONAL):
     return Category(
         code=code,
         subject=subject,
         article=article,
         label=label,
+        name=name,
         params=(HOURS,),
         evidence=evidence,
         confirmer=confirmer,
@@ -141,6 +146,7 @@ def _declared(code, article, label, evidence, confirmer, help, *, subject=PROFES
 _TABLE = (
     _declared(
         "public_course",
+        "公需科目学习",
         "第四条",
         "公需科目学习",
         ("公需科目学习平台出具的学习证明",),
@@ -150,6 +156,7 @@ _TABLE = (
     ),
     _declared(
         "training_base",
+        "继续教育基地培训",
         "第七条（一）",
         "参加各级继续教育基地举办的继续教育培训班",
         ("培训通知", "结业证书", "单位证明材料"),
@@ -161,6 +168,7 @@ _TABLE = (
         subject=PROFESSIONAL,
         article="第七条（二）",
         label="参加培训、研修活动",
+        name="培训研修活动",
         params=(HOURS, ORGANIZER_LEVEL),
         evidence=("培训通知", "结业证书", "单位证明材料"),
         confirmer="主办单位（国家部委举办的，由主办单位或选派单位的主管部门）",
@@ -175,6 +183,7 @@ _TABLE = (
         subject=PROFESSIONAL,
         article="第七条（三）",
         label="参加学历、学位教育",
+        name="学历学位教育",
         params=(Param("courses", "考试合格课程门数", "int", min=Decimal(1), unit="门"),),
         evidence=("当年度成绩单",),
         confirmer=REVIEWERS,
@@ -186,6 +195,7 @@ _TABLE = (
         subject=PROFESSIONAL,
         article="第七条（三）",
         label="课程进修",
+        name="课程进修",
         params=(
             Param(
                 "months",
@@ -206,6 +216,7 @@ _TABLE = (
         subject=PROFESSIONAL,
         article="第七条（四）",
         label="参加国家部委举办的学术活动",
+        name="国家级学术会议",
         params=(DAYS, PRESENTED_PAPER),
         evidence=("会议通知", "单位证明材料", "宣读论文或报告的证明材料（如有）"),
         confirmer=REVIEWERS,
@@ -217,21 +228,31 @@ _TABLE = (
         subject=PROFESSIONAL,
         article="第七条（四）",
         label="参加省级学术活动",
+        name="省级学术会议",
         params=(DAYS, PRESENTED_PAPER),
         evidence=("会议通知", "单位证明材料", "宣读论文或报告的证明材料（如有）"),
         confirmer=REVIEWERS,
         rule=PerUnit("days", 4, bonus_param="presented_paper", bonus=4),
         help=f"按实际参加天数计算。{BATCH_NOTE}",
     ),
-    _project("project_national_main", "国家级主课题（项目）组", (68, 60, 52, 44, 36), "国家级"),
-    _project("project_national_sub", "国家级子课题（项目）组", (52, 44, 36), "国家级"),
-    _project("project_provincial_main", "省级主课题（项目）组", (60, 52, 44), "省级"),
-    _project("project_provincial_sub", "省级子课题（项目）组", (44, 36, 28), "省级"),
+    _project(
+        "project_national_main",
+        "国家级主课题",
+        "国家级主课题（项目）组",
+        (68, 60, 52, 44, 36),
+        "国家级",
+    ),
+    _project(
+        "project_national_sub", "国家级子课题", "国家级子课题（项目）组", (52, 44, 36), "国家级"
+    ),
+    _project("project_provincial_main", "省级主课题", "省级主课题（项目）组", (60, 52, 44), "省级"),
+    _project("project_provincial_sub", "省级子课题", "省级子课题（项目）组", (44, 36, 28), "省级"),
     Category(
         code="book",
         subject=PROFESSIONAL,
         article="第七条（六）",
         label="出版著作（译作）",
+        name="出版著作（译作）",
         params=(
             rank(SIGNED_NAMES_COUNTED),
             Param(
@@ -250,15 +271,22 @@ _TABLE = (
         rule=PerUnitByRank("words_10k", (16, 12, 8)),
         help=f"按署名排序和字数计算。{BATCH_NOTE}",
     ),
-    _paper("paper_top", "在国外及国家一级学会主办的专业刊物发表论文", (52, 44, 36)),
-    _paper("paper_core", "在省级专业刊物（核心期刊）发表论文", (44, 36, 28)),
+    _paper(
+        "paper_top",
+        "国外及一级学会刊物论文",
+        "在国外及国家一级学会主办的专业刊物发表论文",
+        (52, 44, 36),
+    ),
+    _paper("paper_core", "省级核心期刊论文", "在省级专业刊物（核心期刊）发表论文", (44, 36, 28)),
     _paper(
         "paper_issn_cn",
+        "ISSN+CN刊物论文",
         "在具有国际标准刊号（ISSN）和国内统一刊号（CN）的刊物发表论文",
         (36, 28, 20),
     ),
     _signed(
         "patent_invention",
+        "发明专利",
         "第七条（七）",
         "获得国家知识产权局授予的发明专利",
         68,
@@ -266,24 +294,38 @@ _TABLE = (
     ),
     _signed(
         "patent_utility",
+        "实用新型或外观设计专利",
         "第七条（七）",
         "获得国家知识产权局授予的实用新型专利或外观设计专利",
         60,
         ("专利证书",),
     ),
-    _signed("award_national", "第七条（八）", "获得国家科技进步奖等国家级奖项", 68, ("获奖证书",)),
     _signed(
-        "award_provincial", "第七条（八）", "获得省（部）级科技进步奖等奖项", 60, ("获奖证书",)
+        "award_national",
+        "国家级科技奖项",
+        "第七条（八）",
+        "获得国家科技进步奖等国家级奖项",
+        68,
+        ("获奖证书",),
     ),
-    _exam("exam_senior", "通过全国高级专业技术资格考试", 68),
-    _exam("exam_intermediate", "通过全国中级专业技术资格考试", 60),
-    _exam("exam_junior", "通过全国初级专业技术资格考试", 52),
-    _exam("exam_practising", "通过全国执业资格或职业水平考试", 68),
+    _signed(
+        "award_provincial",
+        "省部级科技奖项",
+        "第七条（八）",
+        "获得省（部）级科技进步奖等奖项",
+        60,
+        ("获奖证书",),
+    ),
+    _exam("exam_senior", "高级职称资格考试", "通过全国高级专业技术资格考试", 68),
+    _exam("exam_intermediate", "中级职称资格考试", "通过全国中级专业技术资格考试", 60),
+    _exam("exam_junior", "初级职称资格考试", "通过全国初级专业技术资格考试", 52),
+    _exam("exam_practising", "执业资格或职业水平考试", "通过全国执业资格或职业水平考试", 68),
     Category(
         code="report_endorsed",
         subject=PROFESSIONAL,
         article="第七条（十）",
         label="专题调研报告被省委、省政府领导或当地党委、政府主要领导、主管领导批示",
+        name="调研报告获批示",
         params=(),
         evidence=("领导批示件",),
         confirmer=REVIEWERS,
@@ -295,6 +337,7 @@ _TABLE = (
         subject=PROFESSIONAL,
         article="第七条（十一）",
         label="援藏、援疆、援外及到基层、贫困地区支教、支农、支医、扶贫和挂职锻炼",
+        name="援派与基层服务锻炼",
         params=(Param("months", "工作月数", "int", min=Decimal(1), unit="个月"),),
         evidence=(
             "用人单位或主管部门印发的相关文件",
@@ -309,6 +352,7 @@ _TABLE = (
         subject=PROFESSIONAL,
         article="第七条（十二）",
         label="参加人力资源社会保障行政部门或本单位、行业组织的服务基层活动",
+        name="服务基层活动",
         params=(DAYS,),
         evidence=("服务活动通知", "组织方出具的参与证明", "本单位证明材料"),
         confirmer=REVIEWERS,
@@ -317,6 +361,7 @@ _TABLE = (
     ),
     _declared(
         "practice",
+        "服务与实习进修",
         "第六条（二）",
         "到教学、科研、生产单位服务、实习进修",
         ("服务或实习进修单位出具的证明", "单位证明材料"),
@@ -325,6 +370,7 @@ _TABLE = (
     ),
     _declared(
         "self_study",
+        "经批准的自学活动",
         "第六条（九）",
         "参加经业务主管部门批准的有计划、有考核的自学活动",
         ("业务主管部门批准文件", "自学计划", "考核证明"),
@@ -333,6 +379,7 @@ _TABLE = (
     ),
     _declared(
         "unit_training",
+        "单位专业科目培训",
         "证明材料说明第十四项",
         "用人单位组织的本单位专业科目培训",
         ("单位培训通知", "参与培训相关证明材料"),
@@ -341,6 +388,7 @@ _TABLE = (
     ),
     _declared(
         "department_training",
+        "行业主管部门培训",
         "证明材料说明第十三项",
         "行业主管部门组织的专业科目培训",
         ("培训通知", "参与培训相关证明材料"),
@@ -349,6 +397,7 @@ _TABLE = (
     ),
     _declared(
         "other",
+        "其他继续教育形式",
         "第七条（十三）",
         "其他类别的继续教育形式",
         ("相关学习证明材料",),

@@ -53,10 +53,14 @@ class Param:
 
 @dataclass(frozen=True)
 class Category:
+    """``label`` is the regulation's wording, shown where it explains (the form's fieldset,
+    the declaration page); ``name`` is the short plain name shown where one picks or scans."""
+
     code: str
     subject: str
     article: str
     label: str
+    name: str
     params: tuple[Param, ...]
     evidence: tuple[str, ...]
     confirmer: str

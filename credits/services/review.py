@@ -27,6 +27,7 @@ from portal.services import audit_record, job_or_inline, notifications_send
 from ..models import Declaration, Exemption, ReviewStatus
 from ..rules import Basis
 from ..selectors import ids_in
+from ..selectors_review import batch_skipped
 from ..signals import person_years_changed
 from ..workflow import Applied, transition_apply, transitions_apply
 from .summary import person_years_refresh
@@ -123,7 +124,9 @@ def _batch_model(kind: str, action: str):
 def review_batch(*, actor, kind: str, ids, action: str, comment: str = "") -> Applied:
     """Set-based: every eligible row among ``ids`` moves; the others are left as they are."""
     model = _batch_model(kind, action)
+    ids = list(ids)
     applied = transitions_apply(model=model, ids=ids, action=action, actor=actor, comment=comment)
+    applied.skipped = batch_skipped(actor, kind, ids, [pk for pk, _, _ in applied.moved])
     _after(model=model, applied=applied, comment=comment)
     if applied.count:
         detail = {"count": applied.count}

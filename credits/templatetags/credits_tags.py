@@ -30,8 +30,9 @@ def category_title(code: str) -> str:
 
 @register.filter
 def category_label(code: str) -> str:
+    """The plain name for lists and tables: 国家级学术会议 (the code for one no longer known)."""
     category = CATEGORIES.get(code)
-    return category.label if category else code
+    return category.name if category else code
 
 
 @register.filter

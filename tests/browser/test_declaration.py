@@ -50,7 +50,7 @@ def test_declare_a_conference_with_live_hours_evidence_and_submit(page, professi
     # once (credits-hours.js).
     page.get_by_test_id("home-person").get_by_role("link", name="申报学时").click()
     page.wait_for_load_state("load")
-    page.get_by_label("学时类别").select_option(label="第七条（四）参加国家部委举办的学术活动")
+    page.get_by_label("学时类别").select_option(label="国家级学术会议")
     fields = page.locator("fieldset[data-category-panel='conference_national']")
     assert fields.is_visible()
     assert "会议通知" in fields.inner_text()  # what to upload for this category

@@ -21,7 +21,7 @@ pytestmark = [
 ]
 
 TRAINING = "用人单位组织的本单位专业科目培训"
-TRAINING_BASE = "参加各级继续教育基地举办的继续教育培训班"
+TRAINING_BASE = "继续教育基地培训"
 PROGRAMME = "2025年度医院感染防控能力提升培训班"
 
 

@@ -99,7 +99,7 @@ def test_a_batch_filing_of_20000_runs_as_a_job(tree, batch, django_capture_on_co
     job.refresh_from_db()
     assert job.status == Job.Status.DONE, job.error_report
     assert job.done == job.total == TOTAL
-    assert job.result == {"moved": TOTAL, "total": TOTAL}
+    assert (job.result["moved"], job.result["total"]) == (TOTAL, TOTAL)
     assert job.attempts == 1
     assert_all_filed_once(ids, expected, hrss)
 
@@ -114,7 +114,12 @@ def test_a_batch_filing_of_20000_runs_as_a_job(tree, batch, django_capture_on_co
     run_job(str(job.pk))
     job.refresh_from_db()
     assert job.status == Job.Status.DONE and job.attempts == 2
-    assert job.result == {"moved": TOTAL - 3_000, "total": TOTAL}  # the last 3 chunks: 0 moved
+    # The last 3 chunks moved nothing, and the result says why.
+    assert (job.result["moved"], job.result["total"]) == (TOTAL - 3_000, TOTAL)
+    assert job.result["skipped"] == {
+        "当前状态为“已备案”，不在您的审核环节（可能已被他人处理）": 3_000
+    }
+    assert "另有 3000 条未处理" in job.result["summary"]
     assert_all_filed_once(ids, expected, hrss)
 
 
@@ -144,7 +149,7 @@ def test_a_job_that_crashes_halfway_resumes_and_files_every_row_once(
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
     assert "RuntimeError: worker killed" in job.error_report
-    assert job.done == 10_000 and job.result == {"moved": 10_000}
+    assert job.done == 10_000 and job.result["moved"] == 10_000
     assert Declaration.objects.filter(status=S.FILED).count() == 10_000
     assert ReviewEvent.objects.count() == 10_000
     assert not Declaration.objects.filter(pk__in=ids[:10_000]).exclude(status=S.FILED).exists()
@@ -158,7 +163,7 @@ def test_a_job_that_crashes_halfway_resumes_and_files_every_row_once(
     job.refresh_from_db()
     assert job.status == Job.Status.DONE, job.error_report
     assert job.done == job.total == TOTAL
-    assert job.result == {"moved": TOTAL, "total": TOTAL}
+    assert (job.result["moved"], job.result["total"]) == (TOTAL, TOTAL)
     assert job.attempts == 2
     assert_all_filed_once(ids, expected, hrss)
 
@@ -196,7 +201,7 @@ def test_killed_between_a_chunks_commit_and_its_progress_write(
         assert job_retry(job_id=str(job.pk), actor=hrss) is True
     job.refresh_from_db()
     assert job.status == Job.Status.DONE, job.error_report
-    assert job.done == TOTAL and job.result == {"moved": TOTAL, "total": TOTAL}
+    assert job.done == TOTAL and (job.result["moved"], job.result["total"]) == (TOTAL, TOTAL)
     assert job.error_report == ""
     assert_all_filed_once(ids, expected, hrss)
     assert job_retry(job_id=str(job.pk)) is False  # only a failed job is retried

@@ -52,7 +52,7 @@ def test_a_batch_review_during_a_broker_outage_runs_when_it_is_back(
 
     job.refresh_from_db()
     assert job.status == Job.Status.DONE, job.error_report
-    assert job.result == {"moved": COUNT, "total": COUNT}
+    assert (job.result["moved"], job.result["total"]) == (COUNT, COUNT)
     assert Declaration.objects.filter(status=S.UNIT_APPROVED).count() == COUNT
     assert ReviewEvent.objects.count() == COUNT
     assert "恢复后会自动从中断处继续" not in client.get(response["Location"]).content.decode()

@@ -220,7 +220,9 @@ def test_batch_in_the_request_with_confirmation(client, tree, person):
     outsider.refresh_from_db()
     assert outsider.status == S.SUBMITTED
     messages = [str(m) for m in response.wsgi_request._messages]
-    assert "已处理 3 条，1 条因状态已变化或不在您的审核范围内未处理" in messages[0]
+    assert messages[0] == (
+        "批量通过：已处理 3 条；另有 1 条未处理：记录不存在或不在您的管辖范围内（1 条）。"
+    )
 
 
 def test_batch_return_needs_a_comment(client, tree, person):

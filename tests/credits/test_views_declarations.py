@@ -160,7 +160,8 @@ def test_the_form_preselects_year_and_category_and_lists_every_category(client_o
     assert form["category"].value() == "book"
     text = response.content.decode()
     assert '<optgroup label="专业科目">' in text
-    assert "第七条（六）出版著作（译作）" in text
+    assert '<option value="book" selected>出版著作（译作）</option>' in text
+    assert "第七条（六）：出版著作（译作）" in text  # the chosen category's wording
     assert 'name="p_words_10k"' in text
     active = [panel for panel in response.context["panels"] if panel["active"]]
     assert [panel["category"].code for panel in active] == ["book"]
@@ -176,6 +177,15 @@ def test_without_javascript_switching_the_category_renders_its_fields_and_hours(
     result = response.content.decode()
     assert "24 学时" in result
     assert response.context["form"].errors == {}
+
+
+def test_the_empty_panel_note_does_not_name_the_button_that_script_hides(client_of):
+    """credits-hours.js removes the 切换类别 button, so the note says what happens instead; the
+    button stays in the page for the browser without script."""
+    text = client_of.get(reverse("credits:declaration-create")).content.decode()
+    assert "请先选择学时类别，随后显示该类别需要填写的内容。" in text
+    assert "“切换类别”" not in text
+    assert 'name="switch"' in text and ">切换类别</button>" in text
 
 
 def test_a_non_professional_is_sent_home(client, tree):

@@ -201,7 +201,7 @@ def test_a_job_whose_worker_is_killed_completes_by_itself(
 
     assert job.status == Job.Status.DONE, job.error_report
     assert job.done == job.total == TOTAL
-    assert job.result == {"moved": TOTAL, "total": TOTAL}
+    assert (job.result["moved"], job.result["total"]) == (TOTAL, TOTAL)
     assert job.attempts >= 2
     assert not AuditLog.objects.filter(action="job.retry").exists()  # nobody retried it
     assert Declaration.objects.filter(status=S.FILED).count() == TOTAL

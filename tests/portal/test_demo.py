@@ -54,9 +54,9 @@ def test_demo_has_admins_at_every_level_and_professionals(output):
     assert DEMO_PASSWORD in output and "hrss_province" in output and "unit_pds_hospital1" in output
     # Progress as each step starts and ends, in order.
     steps = [line for line in output.splitlines() if line.startswith("[")]
-    assert steps[0] == "[1/3] 正在载入演示机构与人员…"
-    assert steps[1].startswith("[1/3] 演示机构与人员已就绪（") and steps[1].endswith(" 秒）")
-    assert steps[-1].startswith("[3/3] 演示印章与证书已就绪")
+    assert steps[0] == "[1/4] 正在载入演示机构与人员…"
+    assert steps[1].startswith("[1/4] 演示机构与人员已就绪（") and steps[1].endswith(" 秒）")
+    assert steps[-1].startswith("[4/4] 演示统计数据已就绪")
 
 
 def test_demo_professional_zhang_wei(output):
@@ -107,3 +107,13 @@ def test_demo_has_approved_seals_and_a_rendered_merged_certificate(output):
     assert issue.status == CertificateIssue.Status.VALID
     assert issue.render_status == CertificateIssue.Render.READY
     assert issue.pdf.read().startswith(b"%PDF")
+
+
+def test_demo_statistics_are_built_for_the_home_pages(output):
+    from credits.selectors_statistics import statistics_totals
+    from orgtree.models import Org
+
+    health = Org.objects.get(name="平顶山市卫生健康委员会")
+    totals = statistics_totals(health, 2024, 2024)
+    assert totals.figures.people >= 1
+    assert totals.figures.completed >= 1

@@ -33,7 +33,12 @@ def test_home_page_shows_site_name_and_entry_links(client):
     response = client.get(reverse("home"))
     assert response.status_code == 200
     content = response.content.decode()
-    assert f'<span class="brand-name">{SITE_NAME}</span>' in content
+    # Two halves, so that a phone breaks the name between them only (issue 16).
+    halves = "".join(
+        f'<span class="brand-line">{half}</span>'
+        for half in ("河南省专业技术人员", "继续教育公共服务平台")
+    )
+    assert f'<span class="brand-name">{halves}</span>' in content
     assert f"<title>{SITE_NAME}</title>" in content
     assert f'href="{reverse("accounts:login")}"' in content
     assert f'href="{reverse("register-guide")}"' in content
@@ -46,7 +51,7 @@ def test_renaming_the_site_changes_the_header(client):
     site.save()  # Site's pre_save signal clears the cache; clear anyway for .update() users
     Site.objects.clear_cache()
     content = client.get(reverse("home")).content.decode()
-    assert '<span class="brand-name">测试平台名称</span>' in content
+    assert '<span class="brand-name"><span class="brand-line">测试平台名称</span></span>' in content
     assert SITE_NAME not in content.split("</header>")[0]
 
 
