@@ -199,3 +199,39 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class PasswordResetCode(models.Model):
+    """A one-time code that lets its account set a new password (忘记密码).
+
+    Handed over by an admin above the account, or sent by SMS to the phone on file. Only its
+    keyed digest is stored. It works once, until ``expires_at``, and only while it is the
+    account's newest code and the password is the one it was issued against
+    (``password_digest``): a newer code or any password change voids it.
+    """
+
+    class Channel(models.TextChoices):
+        ADMIN = "admin", "管理员发放"
+        SMS = "sms", "短信验证码"
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="password_reset_codes", verbose_name="账户"
+    )
+    channel = models.CharField("方式", max_length=10, choices=Channel.choices)
+    code_digest = models.CharField("重置码摘要", max_length=64)
+    password_digest = models.CharField("签发时密码摘要", max_length=64)
+    issued_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("签发时间")
+    expires_at = models.DateTimeField("有效期至")
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+    failures = models.PositiveSmallIntegerField("错误次数", default=0)
+
+    class Meta:
+        verbose_name = "密码重置码"
+        verbose_name_plural = "密码重置码"
+        indexes = [models.Index(fields=["user", "-created_at"], name="reset_code_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_channel_display()} {self.created_at:%Y-%m-%d %H:%M}"

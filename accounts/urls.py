@@ -8,6 +8,8 @@ urlpatterns = [
     path("login/", views.UserLoginView.as_view(), name="login"),
     path("logout/", views.UserLogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password-change"),
+    path("password/reset/", views.PasswordResetView.as_view(), name="password-reset"),
+    path("password/reset/sms/", views.PasswordResetSmsView.as_view(), name="password-reset-sms"),
     # Registration of professionals (public) and its withdrawal from the login page.
     path("register/", views.PersonRegisterView.as_view(), name="register"),
     path("register/done/", views.PersonRegisterDoneView.as_view(), name="register-done"),
@@ -36,6 +38,16 @@ urlpatterns = [
     # The people of an admin's scope.
     path("people/", views.PersonListView.as_view(), name="people"),
     path("people/<id:pk>/", views.PersonDetailView.as_view(), name="person-detail"),
+    path(
+        "people/<id:pk>/password-reset/",
+        views.PersonPasswordResetIssueView.as_view(),
+        name="person-password-reset",
+    ),
+    path(
+        "admins/<id:pk>/password-reset/",
+        views.OrgAdminPasswordResetIssueView.as_view(),
+        name="admin-password-reset",
+    ),
     # A professional's own record and transfers.
     path("me/", views.PersonProfileView.as_view(), name="me"),
     path("me/transfer/", views.PersonTransferCreateView.as_view(), name="transfer-request"),

@@ -119,6 +119,13 @@ def org_admins_visible_to(user) -> QuerySet[OrgAdmin]:
     )
 
 
+def org_admins_below(user) -> QuerySet[OrgAdmin]:
+    """The admins whose org lies strictly below one of the user's orgs: those the user may
+    help back into their account (忘记密码). Co-admins of the user's own orgs are not."""
+    own = [org.pk for org in roles_of(user).orgs]
+    return org_admins_visible_to(user).exclude(org_id__in=own).exclude(user_id=user.pk)
+
+
 def audit_visible_to(user):
     """Audit rows of the user's subtrees; rows without an org path belong to no admin's scope."""
     from portal.models import AuditLog

@@ -6,6 +6,12 @@ from .login import (
     UserLoginView,
     UserLogoutView,
 )
+from .password_reset import (
+    OrgAdminPasswordResetIssueView,
+    PasswordResetSmsView,
+    PasswordResetView,
+    PersonPasswordResetIssueView,
+)
 from .people import PersonDetailView, PersonListView
 from .profile import PersonProfileView, PersonTransferCreateView, PersonTransferWithdrawView
 from .registration import PersonRegisterDoneView, PersonRegisterView
@@ -18,7 +24,11 @@ from .review import (
 from .transfers import PersonTransferApproveView, PersonTransferListView, PersonTransferRejectView
 
 __all__ = [
+    "OrgAdminPasswordResetIssueView",
     "PasswordChangeView",
+    "PasswordResetSmsView",
+    "PasswordResetView",
+    "PersonPasswordResetIssueView",
     "PersonApproveView",
     "PersonBatchApproveView",
     "PersonDetailView",

@@ -12,6 +12,7 @@ from ..forms import OrgChildrenSearchForm, OrgDirectorySearchForm
 from ..mixins import OrgAdminRequiredMixin
 from ..models import Org
 from ..people import people_counter
+from ..roles import roles_of
 from ..selectors import directory_nodes, orgs_visible_to
 from ..services import org_children_export_log
 from ..services.admins import MAX_ADMINS
@@ -86,6 +87,8 @@ class OrgDetailView(OrgAdminRequiredMixin, View):
             "page_obj": page,
             "admins": admins,
             "can_add_admin": org.status == Org.Status.APPROVED and len(admins) < MAX_ADMINS,
+            # An admin above the org may issue its admins a password reset code.
+            "admins_resettable": all(own.pk != org.pk for own in roles_of(request.user).orgs),
             "max_admins": MAX_ADMINS,
         }
         return render(request, self.template_name, context)

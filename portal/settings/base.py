@@ -272,6 +272,15 @@ LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", str(30 * 60)
 # portal through one NAT address, yet far below what guessing over many accounts needs.
 LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("LOGIN_IP_FAILURE_LIMIT", "30"))
 LOGIN_IP_WINDOW_SECONDS = int(os.environ.get("LOGIN_IP_WINDOW_SECONDS", str(15 * 60)))
+# 忘记密码 (accounts/services/password_reset.py): how long a code lives (an admin's is read out
+# by phone or handed over, so it lives longer than an SMS one), how many wrong tries void it,
+# and how many attempts an hour one client address, one account and one phone get.
+PASSWORD_RESET_ADMIN_MINUTES = int(os.environ.get("PASSWORD_RESET_ADMIN_MINUTES", "60"))
+PASSWORD_RESET_SMS_MINUTES = int(os.environ.get("PASSWORD_RESET_SMS_MINUTES", "10"))
+PASSWORD_RESET_MAX_FAILURES = int(os.environ.get("PASSWORD_RESET_MAX_FAILURES", "5"))
+PASSWORD_RESET_IP_LIMIT = int(os.environ.get("PASSWORD_RESET_IP_LIMIT", "20"))
+PASSWORD_RESET_ACCOUNT_LIMIT = int(os.environ.get("PASSWORD_RESET_ACCOUNT_LIMIT", "10"))
+PASSWORD_RESET_SMS_LIMIT = int(os.environ.get("PASSWORD_RESET_SMS_LIMIT", "3"))
 
 # In the database alone: a cached copy could outlive a logout whose cache delete failed during a
 # Redis outage.
@@ -285,6 +294,28 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+
+# --- SMS (portal.sms): password-reset and phone-confirmation codes ------------------------------
+# The gateway fills a template the carrier approved (SMS_TEMPLATE_ID) with the parameters.
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "").strip()
+SMS_GATEWAY_KEY = os.environ.get("SMS_GATEWAY_KEY", "").strip()
+SMS_TEMPLATE_ID = os.environ.get("SMS_TEMPLATE_ID", "").strip()
+SMS_GATEWAY_TIMEOUT = int(os.environ.get("SMS_GATEWAY_TIMEOUT", "5"))
+SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", VAR_DIR / "sms" / "messages.jsonl"))
+
+
+def sms_backend_of(environ, *, debug: bool) -> str:
+    """SMS_BACKEND when set (empty: no SMS); else the gateway when there is one; else the file
+    backend in a DEBUG process (`make run`); else none, and pages explain the unit-admin route:
+    a deployment without a gateway does not write codes to a file."""
+    if "SMS_BACKEND" in environ:
+        return environ["SMS_BACKEND"].strip()
+    if environ.get("SMS_GATEWAY_URL", "").strip():
+        return "portal.sms.HttpGatewayBackend"
+    return "portal.sms.FileBackend" if debug else ""
+
+
+SMS_BACKEND = sms_backend_of(os.environ, debug=DEBUG)
 
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

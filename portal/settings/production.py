@@ -9,7 +9,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, REDIS_URL, SECRET_KEY, env_bool, env_list
+from .base import DATABASES, REDIS_URL, SECRET_KEY, env_bool, env_list, sms_backend_of
 
 for _name in ("DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOWED_HOSTS"):
     if not os.environ.get(_name):
@@ -21,6 +21,8 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 assert REDIS_URL
 
 DEBUG = False
+# Chosen again with DEBUG off: a file of codes on a production server is no SMS service.
+SMS_BACKEND = sms_backend_of(os.environ, debug=False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 CELERY_TASK_ALWAYS_EAGER = False
 

@@ -224,6 +224,7 @@ def world_build() -> dict:
             "accounts:registration": make_person(tree.hospital1, status="pending").pk,
             "accounts:person": person.pk,
             "accounts:transfer": transfer.pk,
+            "accounts:admin-password-reset": OrgAdmin.objects.get(user=tree.admins["hospital1"]).pk,
             "orgtree:registration": make_org("unit", tree.health, status="pending").pk,
             "orgtree:org": tree.hospital1.pk,
             "orgtree:filing": tree.hospital1.pk,

@@ -217,3 +217,27 @@ def test_production_settings_refuse_to_start_misconfigured(overrides, words):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert words in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        # No gateway: no SMS at all (codes are never written to a file in production), and the
+        # reset pages explain the unit-admin route.
+        ({}, "''"),
+        ({"DJANGO_DEBUG": "1"}, "''"),  # not even when DEBUG was asked for by mistake
+        (
+            {"SMS_GATEWAY_URL": "https://sms.example.gov.cn/send"},
+            "'portal.sms.HttpGatewayBackend'",
+        ),
+    ],
+)
+def test_production_sends_sms_only_through_a_configured_gateway(overrides, expected):
+    code = "from portal.settings import production as s; print(repr(s.SMS_BACKEND))"
+    result = run_python(
+        ["-c", code],
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(48),
+        **{"SMS_BACKEND": None, "SMS_GATEWAY_URL": None, **overrides},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
