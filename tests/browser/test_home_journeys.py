@@ -6,11 +6,9 @@ import re
 
 import pytest
 
-from certificates.services import certificate_request, issue_render, issue_revoke
 from orgtree.models import Org
 from tests.accounts.test_login_status import register_org
-from tests.certificates.support import approved_seal, filed_years
-from tests.factories import make_person
+from tests.certificates.support import revoked_issue
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,23 +37,13 @@ def test_a_department_admin_approves_a_unit_registration_from_home(tree, open_as
 
 
 @pytest.fixture
-def revoked_issue(tree, settings, tmp_path):
-    """A rendered 2019—2020 certificate of a professional of hospital1, revoked by 平顶山's
-    HRSS admin with a reason."""
+def revoked(tree, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    person = make_person(tree.hospital1, cert_no="4104000000001")
-    filed_years(person, [2019, 2020])
-    approved_seal(tree, tree.pds)
-    issue, _ = certificate_request(
-        actor=person.user, person_id=person.pk, first_year=2019, last_year=2020, enqueue=False
-    )
-    issue = issue_render(issue_id=issue.pk)
-    assert issue.is_ready
-    return issue_revoke(actor=tree.admins["pds"], issue_id=issue.pk, reason=REASON)
+    return revoked_issue(tree, reason=REASON)
 
 
-def test_a_professional_reads_the_revocation_and_sees_the_revoked_mark(revoked_issue, open_as):
-    page = open_as(revoked_issue.person.user)
+def test_a_professional_reads_the_revocation_and_sees_the_revoked_mark(revoked, open_as):
+    page = open_as(revoked.person.user)
     badge = page.get_by_test_id("notification-badge")
     assert badge.locator(".notification-badge").inner_text() == "1"
 
@@ -63,10 +51,10 @@ def test_a_professional_reads_the_revocation_and_sees_the_revoked_mark(revoked_i
     title = "您的2019—2020 年度继续教育证书已作废"
     item = page.locator(".notification-item").filter(has_text=title)
     assert f"原因：{REASON}" in item.inner_text()
-    assert revoked_issue.code in item.inner_text()
+    assert revoked.code in item.inner_text()
 
     item.get_by_role("link", name=title).click()
-    page.wait_for_url(re.compile(rf"/certificates/issues/{revoked_issue.pk}/$"))
+    page.wait_for_url(re.compile(rf"/certificates/issues/{revoked.pk}/$"))
     assert page.get_by_test_id("issue-status").inner_text() == "已作废"
     banner = page.get_by_test_id("issue-banner").inner_text()
     assert f"已作废：{REASON}" in banner and "已作废的证书不再提供下载" in banner

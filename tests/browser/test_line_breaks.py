@@ -4,7 +4,7 @@ character."""
 
 import pytest
 
-from tests.factories import DEFAULT_PASSWORD
+from tests.browser.conftest import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -66,14 +66,6 @@ def professional(db, settings, tmp_path):
     return person
 
 
-def sign_in(page, user) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名或身份证号").fill(user.username)
-    page.get_by_label("密码").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.get_by_test_id("user-name").wait_for()
-
-
 def test_the_phone_header_breaks_the_portal_name_only_between_its_halves(phone_page):
     phone_page.goto("/")
 
@@ -88,45 +80,30 @@ def test_the_phone_header_breaks_the_portal_name_only_between_its_halves(phone_p
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-def test_a_signed_in_phone_header_and_pages_cut_no_label_inside_a_word(
-    browser, live_server, professional
-):
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="zh-CN",
-        viewport={"width": 390, "height": 844},
-        is_mobile=True,
-        has_touch=True,
+def test_a_signed_in_phone_header_and_pages_cut_no_label_inside_a_word(open_as, professional):
+    page = open_as(professional.user, PHONE)
+    for path in (
+        "/credits/",
+        "/credits/declarations/",
+        "/credits/declarations/new/?category=book",
+    ):
+        page.goto(path)
+        found = breaks_of(page, LABELS)
+        texts = [item["text"] for item in found]
+        assert FIRST in texts and SECOND in texts
+        cut = {item["text"]: item["breaks"] for item in found if any(map(mid_word, item["breaks"]))}
+        assert cut == {}, path
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    page.goto("/credits/declarations/")
+    headers = [item for item in breaks_of(page, ".table th") if item["text"]]
+    assert {item["text"] for item in headers} >= {"年度", "项目名称", "学时", "状态"}
+    assert all(item["breaks"] == [] for item in headers)  # every header on one line
+    heights = page.eval_on_selector_all(
+        ".table th",
+        "(cells) => cells.filter((c) => c.getClientRects().length)"
+        ".map((c) => Math.round(c.getBoundingClientRect().height))",
     )
-    page = context.new_page()
-    try:
-        sign_in(page, professional.user)
-        for path in (
-            "/credits/",
-            "/credits/declarations/",
-            "/credits/declarations/new/?category=book",
-        ):
-            page.goto(path)
-            found = breaks_of(page, LABELS)
-            texts = [item["text"] for item in found]
-            assert FIRST in texts and SECOND in texts
-            cut = {
-                item["text"]: item["breaks"] for item in found if any(map(mid_word, item["breaks"]))
-            }
-            assert cut == {}, path
-            assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
-        page.goto("/credits/declarations/")
-        headers = [item for item in breaks_of(page, ".table th") if item["text"]]
-        assert {item["text"] for item in headers} >= {"年度", "项目名称", "学时", "状态"}
-        assert all(item["breaks"] == [] for item in headers)  # every header on one line
-        heights = page.eval_on_selector_all(
-            ".table th",
-            "(cells) => cells.filter((c) => c.getClientRects().length)"
-            ".map((c) => Math.round(c.getBoundingClientRect().height))",
-        )
-        assert len(set(heights)) == 1  # no header cell grew a second line
-    finally:
-        context.close()
+    assert len(set(heights)) == 1  # no header cell grew a second line
 
 
 def test_a_wide_screen_keeps_the_portal_name_on_one_line(page):

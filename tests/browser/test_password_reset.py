@@ -10,9 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NEW = "Xinmima2026"
 
 
-def test_a_forgotten_password_is_recovered_through_the_unit_admin(
-    tree, open_as, browser, live_server
-):
+def test_a_forgotten_password_is_recovered_through_the_unit_admin(tree, open_as, open_page):
     person = make_person(tree.hospital1)
 
     # The unit admin opens the person's page and issues a code.
@@ -24,8 +22,7 @@ def test_a_forgotten_password_is_recovered_through_the_unit_admin(
     assert len(code) == 10
 
     # The professional, signed out, follows 忘记密码 from the login page.
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN")
-    page = context.new_page()
+    page = open_page()
     page.goto("/accounts/login/")
     page.get_by_test_id("forgot-password").click()
     page.get_by_label("身份证号或用户名").fill(person.user.id_number)
@@ -39,4 +36,3 @@ def test_a_forgotten_password_is_recovered_through_the_unit_admin(
     page.get_by_label("密码").fill(NEW)
     page.get_by_role("button", name="登录").click()
     assert page.get_by_test_id("user-name").inner_text() == person.user.display_name
-    context.close()

@@ -6,7 +6,6 @@ import re
 import pytest
 from django.core.management import call_command
 
-from accounts.demo import DEMO_PASSWORD
 from credits.demo import DEMO_DECLARATION_TITLE
 from tests.browser.conftest import nav_to
 
@@ -19,28 +18,6 @@ def demo(settings, tmp_path):
     call_command("load_demo", verbosity=0)
 
 
-@pytest.fixture
-def open_as(browser, live_server):
-    """A fresh browser context (its own cookies) signed in as ``username``."""
-    contexts = []
-
-    def login(username: str):
-        context = browser.new_context(base_url=live_server.url, locale="zh-CN")
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto("/accounts/login/")
-        page.get_by_label("用户名或身份证号").fill(username)
-        page.get_by_label("密码").fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        page.get_by_test_id("user-name").wait_for()
-        return page
-
-    yield login
-    for context in contexts:
-        context.close()
-
-
 def approve_in_queue(page) -> None:
     nav_to(page, "学时审核")
     row = page.get_by_test_id("review-row").filter(has_text=DEMO_DECLARATION_TITLE)
@@ -49,19 +26,19 @@ def approve_in_queue(page) -> None:
     assert "已通过" in page.locator(".messages").inner_text()
 
 
-def test_three_admins_approve_and_the_professional_sees_it_filed(demo, open_as):
+def test_three_admins_approve_and_the_professional_sees_it_filed(demo, open_demo_as):
     # 第三步: the unit admin, from the queue.
-    unit = open_as("unit_pds_hospital1")
+    unit = open_demo_as("unit_pds_hospital1")
     assert unit.get_by_test_id("waiting-review-declaration").inner_text() == "1"
     approve_in_queue(unit)
     assert "待主管部门审核" in unit.locator(".messages").inner_text()
 
     # 第四步: the department admin, from the queue.
-    department = open_as("dept_pds_health")
+    department = open_demo_as("dept_pds_health")
     approve_in_queue(department)
 
     # 第五步: the HRSS admin files it from the record's page, after looking at the evidence.
-    hrss = open_as("hrss_pds")
+    hrss = open_demo_as("hrss_pds")
     nav_to(hrss, "学时审核")
     hrss.get_by_role("link", name=DEMO_DECLARATION_TITLE).click()
     assert "张伟" in hrss.get_by_test_id("person").inner_text()
@@ -71,7 +48,7 @@ def test_three_admins_approve_and_the_professional_sees_it_filed(demo, open_as):
     assert hrss.get_by_test_id("queue-empty").is_visible()
 
     # 张伟: a message, and the hours counted as filed.
-    professional = open_as("demo")
+    professional = open_demo_as("demo")
     badge = professional.get_by_test_id("notification-badge")
     assert re.search(r"\d", badge.inner_text())
     professional.get_by_role("link", name="我的学时").first.click()

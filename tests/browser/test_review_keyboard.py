@@ -17,39 +17,16 @@ SECOND = "河南省医学会年度学术会议"
 
 
 @pytest.fixture
-def queue(settings, tmp_path, open_as_demo):
+def queue(settings, tmp_path, open_demo_as):
     """张伟's demo declaration (with its 会议通知.png) and a second one wait for his unit."""
     settings.MEDIA_ROOT = tmp_path
     call_command("load_demo", verbosity=0)
     person = Person.objects.get(user__username="demo")
     later = timezone.now() + timezone.timedelta(minutes=1)
     declaration(person, status=ReviewStatus.SUBMITTED, submitted_at=later, title=SECOND)
-    page = open_as_demo("unit_pds_hospital1")
+    page = open_demo_as("unit_pds_hospital1")
     page.goto("/credits/review/")
     return page
-
-
-@pytest.fixture
-def open_as_demo(browser, live_server):
-    from accounts.demo import DEMO_PASSWORD
-
-    contexts = []
-
-    def login(username: str):
-        context = browser.new_context(base_url=live_server.url, locale="zh-CN")
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto("/accounts/login/")
-        page.get_by_label("用户名或身份证号").fill(username)
-        page.get_by_label("密码").fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        page.get_by_test_id("user-name").wait_for()
-        return page
-
-    yield login
-    for context in contexts:
-        context.close()
 
 
 def focused_row_text(page) -> str:

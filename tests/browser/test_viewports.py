@@ -9,17 +9,17 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from accounts.demo import DEMO_PASSWORD
 from accounts.models import Person
 from credits.models import ReviewStatus
 from orgtree.models import Org
+from tests.browser.conftest import PHONE
 from tests.credits.views_support import declaration
 from tests.factories import make_org, make_person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-VIEWPORTS = {"desktop": (1366, 768), "phone": (390, 844)}
+VIEWPORTS = {"desktop": {"width": 1366, "height": 768}, "phone": PHONE}
 LONG_UNIT = "平顶山市卫生健康委员会直属第一人民医院（平顶山市红十字会医院）新城区分院"
 LONG_TITLE = "2026年河南省卫生健康系统专业技术人员高级研修班（心血管疾病诊疗新进展与临床实践）"
 # username -> what the screenshots call the role; None: no review screen for the role.
@@ -69,26 +69,6 @@ def demo(settings, tmp_path):
         )
 
 
-def open_at(browser, live_server, username: str, size: tuple[int, int]):
-    width, height = size
-    phone = width < 500
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="zh-CN",
-        viewport={"width": width, "height": height},
-        is_mobile=phone,
-        has_touch=phone,
-    )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名或身份证号").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.get_by_test_id("user-name").wait_for()
-    return context, page
-
-
 def sideways(page) -> list[str]:
     """What scrolls sideways: the page itself, or a table inside its own frame."""
     return page.evaluate(
@@ -127,16 +107,16 @@ def shoot(page, role: str, screen: str, viewport: str) -> None:
         )
 
 
-def test_every_role_fits_the_screen_at_both_sizes(demo, browser, live_server):
+def test_every_role_fits_the_screen_at_both_sizes(demo, open_demo_as):
     faults = []
     for viewport, size in VIEWPORTS.items():
         for username, (role, reviews) in ROLES.items():
-            context, page = open_at(browser, live_server, username, size)
+            page = open_demo_as(username, size)
             where = f"{role} {viewport}"
             page.goto("/")
             faults += [f"{where} home: {fault}" for fault in sideways(page)]
             actions = page.locator("main .button, main .ws-counts a")
-            faults += [f"{where} home: {fault}" for fault in outside(page, actions, size[0])]
+            faults += [f"{where} home: {fault}" for fault in outside(page, actions, size["width"])]
             shoot(page, role, "home", viewport)
             if reviews:
                 page.goto("/credits/review/")
@@ -145,7 +125,9 @@ def test_every_role_fits_the_screen_at_both_sizes(demo, browser, live_server):
                 faults += [f"{where} review: {fault}" for fault in sideways(page)]
                 buttons = page.locator(".rv-row-actions .button")
                 assert buttons.count() == 3 * rows.count()
-                faults += [f"{where} review: {fault}" for fault in outside(page, buttons, size[0])]
+                faults += [
+                    f"{where} review: {fault}" for fault in outside(page, buttons, size["width"])
+                ]
                 shoot(page, role, "review", viewport)
-            context.close()
+            page.context.close()
     assert faults == []

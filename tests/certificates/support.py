@@ -39,3 +39,20 @@ def filed_years(person, years, *, public=30, professional=60) -> None:
         if professional:
             filed(person, "practice", professional, year=year)
     person_years_refresh(pairs=[(person.pk, year) for year in years])
+
+
+def revoked_issue(tree, *, reason: str = "证明材料不实"):
+    """A rendered 2019—2020 certificate of a professional of hospital1, revoked by 平顶山's
+    HRSS admin with ``reason``."""
+    from certificates.services import certificate_request, issue_render, issue_revoke
+    from tests.factories import make_person
+
+    person = make_person(tree.hospital1, cert_no="4104000000001")
+    filed_years(person, [2019, 2020])
+    approved_seal(tree, tree.pds)
+    issue, _ = certificate_request(
+        actor=person.user, person_id=person.pk, first_year=2019, last_year=2020, enqueue=False
+    )
+    issue = issue_render(issue_id=issue.pk)
+    assert issue.is_ready
+    return issue_revoke(actor=tree.admins["pds"], issue_id=issue.pk, reason=reason)

@@ -4,24 +4,15 @@ from the holder (the README's choice), while the admins of its scope keep the st
 import pytest
 from django.urls import reverse
 
-from certificates.services import certificate_request, issue_render, issue_revoke
 from portal.models import Notification
-from tests.certificates.support import approved_seal, filed_years
-from tests.factories import make_person
+from tests.certificates.support import revoked_issue
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def revoked(tree):
-    person = make_person(tree.hospital1, cert_no="4104000000001")
-    filed_years(person, [2019, 2020])
-    approved_seal(tree, tree.pds)
-    issue, _ = certificate_request(
-        actor=person.user, person_id=person.pk, first_year=2019, last_year=2020, enqueue=False
-    )
-    issue = issue_render(issue_id=issue.pk)
-    return issue_revoke(actor=tree.admins["pds"], issue_id=issue.pk, reason="证明材料不实")
+    return revoked_issue(tree)
 
 
 def test_the_holder_is_told_why(revoked):
