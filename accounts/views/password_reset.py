@@ -100,9 +100,6 @@ class _ResetIssueView(OrgAdminRequiredMixin, View):
 
     template_name = "accounts/password_reset_issue.html"
 
-    def subject(self, request, pk) -> dict:
-        raise NotImplementedError
-
     def get(self, request, pk):
         return render(request, self.template_name, self.subject(request, pk))
 
