@@ -22,10 +22,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from portal.sms import SmsError, sms_available, sms_send
 
 from portal.ratelimit import rate_limit_hit
 from portal.services import audit_record, notifications_send
+from portal.sms import SmsError, sms_available, sms_send
 
 from ..models import PasswordResetCode, User
 from ..selectors import user_lookup_for_identifier
