@@ -125,6 +125,7 @@ class ReviewQueueView(OrgAdminRequiredMixin, View):
         total = bounded_count(parts)
         filter_query = request.GET.copy()
         filter_query.pop("after", None)
+        word = approve_word(request.user)
         context = {
             "kind": kind,
             "kind_label": KIND_LABELS[kind],
@@ -146,8 +147,8 @@ class ReviewQueueView(OrgAdminRequiredMixin, View):
             "total_capped": total > COUNT_LIMIT,
             "count_limit": f"{COUNT_LIMIT:,}",
             "filter_query": filter_query.urlencode(),
-            "batch_form": BatchForm(approve_word=approve_word(request.user)),
-            "approve_word": approve_word(request.user),
+            "batch_form": BatchForm(approve_word=word),
+            "approve_word": word,
             "here": request.get_full_path(),
         }
         return render(request, self.template_name, context)
