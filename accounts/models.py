@@ -1,3 +1,6 @@
+import uuid
+from pathlib import Path
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -235,3 +238,133 @@ class PasswordResetCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.get_channel_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ProfileRequest(models.Model):
+    """What a person asks their unit to change on their record: common fields of the title
+    change and the name / ID correction below (both approved by the unit, both audited)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待单位审核"
+        APPROVED = "approved", "已通过"
+        REJECTED = "rejected", "未通过"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    # The unit's path when asked: the unit's admins (and those above) decide, through scoping.
+    org_path = models.CharField("单位路径", max_length=255)
+    reason = models.CharField("说明", max_length=300, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    reject_reason = models.CharField("未通过原因", max_length=300, blank=True)
+    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
+    decided_at = models.DateTimeField("审核时间", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+def profile_evidence_path(instance, filename: str) -> str:
+    # Never the uploaded name: it may carry the person's name or ID number.
+    return f"profile/{instance._meta.model_name}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class TitleChange(ProfileRequest):
+    """A change of title level (职称变更) from an effective year on, approved by the unit.
+
+    The approved rows are the person's title history: the level in force in a year before
+    the first change's ``effective_year`` is that change's ``previous_level``
+    (``accounts.selectors.title_level_in``); ``Person.title_level`` is today's.
+    """
+
+    person = models.ForeignKey(
+        Person, verbose_name="人员", on_delete=models.CASCADE, related_name="title_changes"
+    )
+    previous_level = models.CharField(
+        "原职称级别", max_length=20, choices=Person.TitleLevel.choices
+    )
+    title_level = models.CharField("新职称级别", max_length=20, choices=Person.TitleLevel.choices)
+    effective_year = models.PositiveSmallIntegerField("生效年度")
+    evidence = models.FileField("证明材料", upload_to=profile_evidence_path, blank=True)
+
+    class Meta:
+        verbose_name = "职称变更"
+        verbose_name_plural = "职称变更"
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(status="pending"),
+                name="title_change_one_pending_per_person",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "org_path"], name="title_change_status_path"),
+            models.Index(fields=["person", "status", "effective_year"], name="title_change_hist"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.effective_year} {self.get_title_level_display()}"
+
+
+class IdentityCorrection(ProfileRequest):
+    """A correction of the name or ID number (姓名、身份证号更正), approved by the unit."""
+
+    person = models.ForeignKey(
+        Person, verbose_name="人员", on_delete=models.CASCADE, related_name="identity_corrections"
+    )
+    old_name = models.CharField("原姓名", max_length=50)
+    name = models.CharField("更正后姓名", max_length=50)
+    old_id_number = models.CharField("原身份证号", max_length=18, blank=True)
+    id_number = models.CharField("更正后身份证号", max_length=18)
+    evidence = models.FileField("证明材料", upload_to=profile_evidence_path, blank=True)
+
+    class Meta:
+        verbose_name = "身份信息更正"
+        verbose_name_plural = "身份信息更正"
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(status="pending"),
+                name="identity_correction_one_pending",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "org_path"], name="identity_fix_status_path"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_name} → {self.name}"
+
+
+class PhoneChangeCode(models.Model):
+    """An SMS code sent to a new phone number; the number changes once the code comes back.
+
+    Like ``PasswordResetCode``: only a keyed digest is stored, the newest code alone counts,
+    it expires, and a few wrong tries void it.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="phone_change_codes", verbose_name="账户"
+    )
+    phone = models.CharField("新手机号码", max_length=20)
+    code_digest = models.CharField("验证码摘要", max_length=64)
+    created_at = models.DateTimeField("发送时间")
+    expires_at = models.DateTimeField("有效期至")
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+    failures = models.PositiveSmallIntegerField("错误次数", default=0)
+
+    class Meta:
+        verbose_name = "手机号变更验证码"
+        verbose_name_plural = "手机号变更验证码"
+        indexes = [models.Index(fields=["user", "-created_at"], name="phone_code_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"

@@ -19,6 +19,9 @@ class Region(models.Model):
     parent = models.ForeignKey(
         "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT
     )
+    # 省直管县（市）: a county the province administers directly; its HRSS office files and
+    # issues like a 省辖市's (管理办法 第十二条、第十六条). 济源 is one too (level city).
+    directly_administered = models.BooleanField("省直管县（市）", default=False)
 
     class Meta:
         verbose_name = "行政区划"
@@ -68,6 +71,9 @@ class Org(MPTTModel):
     region = models.ForeignKey(Region, verbose_name="所在地区", on_delete=models.PROTECT)
     industry = models.CharField("行业类别", max_length=50, blank=True)
     address = models.CharField("通讯地址", max_length=200, blank=True)
+    postcode = models.CharField("邮政编码", max_length=6, blank=True)
+    contact_person = models.CharField("联系人", max_length=50, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=20, blank=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
     reject_reason = models.CharField("未通过原因", max_length=300, blank=True)
     # Materialised path of ids from the root, e.g. "/1/7/42/": scoping is a prefix match on it.

@@ -4,6 +4,7 @@ without a login, fits the screen and says the certificate is genuine and valid; 
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from portal.ids import mask_id_number
 
@@ -58,11 +59,12 @@ def test_the_demo_certificate_verifies_as_valid_on_a_phone(phone_page, demo_issu
     form.get_by_label("证书管理号").fill(demo_issue.person.cert_no)
     form.get_by_label("姓名").fill("张")
     form.get_by_role("button", name="查询").click()
-    assert "未查询到该证书" in page.content()
+    # A click starts a navigation: wait for the answer rather than read a page in transit.
+    expect(page.locator("main")).to_contain_text("未查询到该证书")
     assert page.get_by_test_id("verify-status").count() == 0
     form.get_by_label("证书管理号").fill(demo_issue.person.cert_no)
     form.get_by_label("姓名").fill("张伟")
     form.get_by_role("button", name="查询").click()
-    assert "真实有效" in page.get_by_test_id("verify-status").inner_text()
+    expect(page.get_by_test_id("verify-status")).to_contain_text("真实有效")
     assert page.get_by_test_id("verify-code").inner_text() == demo_issue.code
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
