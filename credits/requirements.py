@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 
+from accounts.history import history_of
 from orgtree.models import Region
 
 from .models import IN_REVIEW, Declaration, Exemption, Requirement, ReviewStatus
@@ -268,6 +269,15 @@ def evaluation_build(
     return evaluation
 
 
+def person_requirement(*, person, year: int) -> RequiredHours:
+    """The year's minimums for the person's title level and unit region in force that year
+    (``accounts.history``), not today's."""
+    history = history_of(person)
+    return requirement_resolve(
+        year=year, region_code=history.region_in(year), title_level=history.title_level_in(year)
+    )
+
+
 def person_year_evaluate(*, person, year: int) -> YearEvaluation:
     """Only filed declarations count; in-review hours are shown beside them."""
     declarations = Declaration.objects.filter(person=person, year=year)
@@ -283,9 +293,7 @@ def person_year_evaluate(*, person, year: int) -> YearEvaluation:
     )
     return evaluation_build(
         year=year,
-        required=requirement_resolve(
-            year=year, region_code=person.region_id, title_level=person.title_level
-        ),
+        required=person_requirement(person=person, year=year),
         filed=_hours_by_subject(declarations, [ReviewStatus.FILED]),
         in_review=_hours_by_subject(declarations, IN_REVIEW),
         bases=bases,

@@ -1,12 +1,10 @@
 """Scoped reads of the credits app: a record is visible to its person and to admins whose
 subtree holds the record's unit (``org_path``); anything else answers 404 like a missing one."""
 
-from collections.abc import Iterable
-
-from django.db import connection
-from django.db.models import F, Lookup, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from orgtree.selectors import scope_q
+from portal.bulk import ids_in
 
 from .models import Declaration, Evidence, Exemption, ReviewEvent, ReviewStatus
 
@@ -49,28 +47,6 @@ def evidence_visible_to(user) -> QuerySet[Evidence]:
 def trail_of(record) -> QuerySet[ReviewEvent]:
     field = record._meta.model_name
     return ReviewEvent.objects.filter(**{field: record}).select_related("actor")
-
-
-class _AnyOf(Lookup):
-    """``<field> = ANY(<one array parameter>)`` (PostgreSQL); used as an expression, never
-    registered as a lookup."""
-
-    lookup_name = "any_of"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection):
-        lhs, params = self.process_lhs(compiler, connection)
-        array = f"{self.lhs.output_field.db_type(connection)}[]"
-        return f"{lhs} = ANY(%s::{array})", [*params, list(self.rhs)]
-
-
-def ids_in(field: str, ids: Iterable[int]):
-    """A filter on ``<field> IN ids`` for the batch services, whose id lists run to 1,000 or
-    more: on PostgreSQL one array parameter, where an IN list cost Django and psycopg about
-    5 ms a query to build and quote (and a new query text to parse each time)."""
-    if connection.vendor == "postgresql":
-        return _AnyOf(F(field), list(ids))
-    return Q(**{f"{field}__in": ids})
 
 
 # A person's own declaration that was withdrawn or rejected no longer holds its natural key.

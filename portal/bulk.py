@@ -7,10 +7,10 @@ COPY adapts a row in C, about ten times cheaper. Elsewhere (SQLite) ``bulk_creat
 same job.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import Model
+from django.db.models import F, Lookup, Model, Q
 
 
 def _ids_allocate(model: type[Model], count: int) -> list[int]:
@@ -58,3 +58,25 @@ def rows_insert(objects: Sequence[Model]) -> None:
     for obj in objects:
         obj._state.adding = False
         obj._state.db = real.alias
+
+
+class _AnyOf(Lookup):
+    """``<field> = ANY(<one array parameter>)`` (PostgreSQL); used as an expression, never
+    registered as a lookup."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        array = f"{self.lhs.output_field.db_type(connection)}[]"
+        return f"{lhs} = ANY(%s::{array})", [*params, list(self.rhs)]
+
+
+def ids_in(field: str, ids: Iterable[int]):
+    """A filter on ``<field> IN ids`` for the batch services, whose id lists run to 1,000 or
+    more: on PostgreSQL one array parameter, where an IN list cost Django and psycopg about
+    5 ms a query to build and quote (and a new query text to parse each time)."""
+    if connection.vendor == "postgresql":
+        return _AnyOf(F(field), list(ids))
+    return Q(**{f"{field}__in": ids})

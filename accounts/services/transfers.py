@@ -7,6 +7,7 @@ carry their own ``org_path`` (declarations, filed for a year) keep their origina
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from orgtree.models import Org
 from portal.lifecycle import Lifecycle, reason_required
@@ -14,6 +15,7 @@ from portal.services import audit_record, notifications_send
 
 from ..models import Person, PersonTransfer
 from ..selectors import transfers_incoming_for
+from ..signals import person_history_changed
 
 
 @transaction.atomic
@@ -75,6 +77,14 @@ def person_transfer_approve(*, actor, transfer_id: int) -> PersonTransfer:
     unit = transfer.to_unit
     Person.objects.filter(pk=transfer.person_id).update(
         unit=unit, org_path=unit.path, region=unit.region_id
+    )
+    # This year on is held to the new region's requirement (accounts.history); earlier years
+    # keep the old one.
+    person_id, year = transfer.person_id, timezone.localtime(transfer.decided_at).year
+    transaction.on_commit(
+        lambda: person_history_changed.send(
+            sender=PersonTransfer, person_id=person_id, year_from=year
+        )
     )
     _tell(
         transfer,

@@ -16,6 +16,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
+from accounts.history import title_levels_in
 from accounts.models import Person
 from orgtree.models import Org
 from portal.queue import enqueue_on_commit
@@ -57,12 +58,15 @@ def statistics_rows(*, year: int, unit_ids: list[int]) -> tuple[list, list]:
             pk__in=unit_ids, kind=Org.Kind.UNIT
         ).values_list("pk", "path", "industry")
     }
-    people = {
+    current = {
         pk: (unit_id, level)
         for pk, unit_id, level in Person.objects.filter(
             unit_id__in=list(units), status=Person.Status.APPROVED
         ).values_list("pk", "unit_id", "title_level")
     }
+    # Counted under the title level in force that year, as the requirement was.
+    levels = title_levels_in({pk: level for pk, (_, level) in current.items()}, year)
+    people = {pk: (unit_id, levels[pk]) for pk, (unit_id, _) in current.items()}
     now = timezone.now()
     stats: dict[tuple[int, str], UnitYearStat] = {}
 

@@ -15,12 +15,15 @@ from django.db.models import Case, Max, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.history import histories_of
 from accounts.models import Person
 
 from ..models import IN_REVIEW, Declaration, Exemption, PersonYear, ReviewStatus
 from ..requirements import RequirementResolver, evaluation_build
 from ..rules import Basis
 from ..selectors import ids_in
+from ..signals import person_years_changed
+from .statistics import statistics_refresh_later
 
 SUMMARY_FIELDS = [
     "org_path",
@@ -70,12 +73,8 @@ def person_year_rows(
     compares with the stored rows."""
     person_ids = {person_id for person_id, _ in pairs}
     years = {year for _, year in pairs}
-    persons = {
-        pk: (region_id, title_level, org_path)
-        for pk, region_id, title_level, org_path in Person.objects.filter(
-            ids_in("pk", person_ids)
-        ).values_list("pk", "region_id", "title_level", "org_path")
-    }
+    # Each year is held to the title level and region in force that year, not today's.
+    histories = histories_of(person_ids)
     filed: dict = defaultdict(dict)
     in_review: dict = defaultdict(dict)
     bases: dict = defaultdict(set)
@@ -109,13 +108,15 @@ def person_year_rows(
 
     rows = []
     for person_id, year in pairs:
-        if person_id not in persons:
+        if person_id not in histories:
             continue
-        region_id, title_level, org_path = persons[person_id]
+        history = histories[person_id]
         evaluation = evaluation_build(
             year=year,
             required=requirements.resolve(
-                year=year, region_code=region_id, title_level=title_level
+                year=year,
+                region_code=history.region_in(year),
+                title_level=history.title_level_in(year),
             ),
             filed=filed.get((person_id, year), {}),
             in_review=in_review.get((person_id, year), {}),
@@ -126,7 +127,7 @@ def person_year_rows(
             (
                 person_id,
                 year,
-                org_path,
+                history.org_path,
                 evaluation.public.filed,
                 evaluation.professional.filed,
                 evaluation.full_professional,
@@ -174,3 +175,52 @@ def _upsert(rows: list[tuple]) -> None:
             f"ON CONFLICT ({', '.join(unique)}) DO UPDATE SET {assignments}",
             [timezone.now(), *(list(column) for column in zip(*rows, strict=True))],
         )
+
+
+@transaction.atomic
+def person_history_reevaluate(*, person_id: int, year_from: int) -> list[tuple[int, int]]:
+    """A title change or transfer from ``year_from`` on: the person's summary rows of those
+    years are recomputed (the requirement may differ), ``person_years_changed`` tells
+    certificates and statistics, and the statistics of every year from then to now are
+    refreshed, since the person may now count under another title level there. Returns the
+    recomputed pairs."""
+    years = PersonYear.objects.filter(person_id=person_id, year__gte=year_from).values_list(
+        "year", flat=True
+    )
+    pairs = [(person_id, year) for year in years]
+    person_years_refresh(pairs=pairs)
+    if pairs:
+        _tell_changed(pairs)
+    recomputed = {year for _, year in pairs}  # their statistics follow the signal
+    statistics_refresh_later(
+        [
+            (person_id, year)
+            for year in range(year_from, timezone.localdate().year + 1)
+            if year not in recomputed
+        ]
+    )
+    return pairs
+
+
+@transaction.atomic
+def person_identity_refresh(*, person_id: int) -> list[tuple[int, int]]:
+    """A corrected name or ID number: the name kept beside the person's declarations follows,
+    and the years certified under the old identity are announced as changed, so their
+    certificates are superseded and a new print carries the corrected identity."""
+    name = Person.objects.filter(pk=person_id).values_list("user__name", flat=True).first()
+    if name is None:
+        return []
+    Declaration.objects.filter(person_id=person_id).exclude(person_name=name).update(
+        person_name=name
+    )
+    pairs = [
+        (person_id, year)
+        for year in PersonYear.objects.filter(person_id=person_id).values_list("year", flat=True)
+    ]
+    if pairs:
+        _tell_changed(pairs)
+    return pairs
+
+
+def _tell_changed(pairs: list[tuple[int, int]]) -> None:
+    transaction.on_commit(lambda: person_years_changed.send(sender=PersonYear, pairs=pairs))
