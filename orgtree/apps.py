@@ -22,6 +22,10 @@ class OrgtreeConfig(AppConfig):
         register_menu_item("机构目录", "orgtree:directory", is_admin, order=50, group="people")
         register_menu_item("审计日志", "orgtree:audit", is_admin, order=60, group="reports")
 
+        from .views.profile import register_profile_menu
+
+        register_profile_menu()
+
         from portal.home import register_home_panel, register_waiting_source
 
         from .home import orgtree_waiting, registrations_panel

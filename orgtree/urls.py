@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("orgs/", views.OrgDirectoryView.as_view(), name="directory"),
     path("orgs/<id:pk>/", views.OrgDetailView.as_view(), name="org-detail"),
+    path("orgs/<id:pk>/edit/", views.OrgEditView.as_view(), name="org-edit"),
     path("orgs/<id:pk>/filing/", views.OrgFilingView.as_view(), name="filing"),
     path("orgs/<id:pk>/admins/add/", views.OrgAdminAddView.as_view(), name="admin-add"),
     path(
@@ -28,5 +29,11 @@ urlpatterns = [
         name="admin-handover",
     ),
     path("orgs/admins/<id:pk>/remove/", views.OrgAdminRemoveView.as_view(), name="admin-remove"),
+    path("orgs/admins/mine/", views.OrgAdminFilingListView.as_view(), name="my-filing"),
+    path(
+        "orgs/admins/<id:pk>/filing/",
+        views.OrgAdminFilingEditView.as_view(),
+        name="admin-filing-edit",
+    ),
     path("audit/", views.AuditLogListView.as_view(), name="audit"),
 ]

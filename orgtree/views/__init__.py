@@ -1,6 +1,7 @@
 from .admins import OrgAdminAddView, OrgAdminHandoverView, OrgAdminRemoveView
 from .audit import AuditLogListView
 from .directory import OrgDetailView, OrgDirectoryView, OrgFilingView
+from .profile import OrgAdminFilingEditView, OrgAdminFilingListView, OrgEditView
 from .registration import (
     OrgRegisterDoneView,
     OrgRegisterView,
@@ -12,10 +13,13 @@ from .registration import (
 __all__ = [
     "AuditLogListView",
     "OrgAdminAddView",
+    "OrgAdminFilingEditView",
+    "OrgAdminFilingListView",
     "OrgAdminHandoverView",
     "OrgAdminRemoveView",
     "OrgDetailView",
     "OrgDirectoryView",
+    "OrgEditView",
     "OrgFilingView",
     "OrgRegisterDoneView",
     "OrgRegisterView",

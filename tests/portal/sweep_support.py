@@ -227,6 +227,8 @@ def world_build() -> dict:
             "accounts:admin-password-reset": OrgAdmin.objects.get(user=tree.admins["hospital1"]).pk,
             "orgtree:registration": make_org("unit", tree.health, status="pending").pk,
             "orgtree:org": tree.hospital1.pk,
+            "orgtree:org-edit": tree.hospital1.pk,
+            "orgtree:admin-filing-edit": OrgAdmin.objects.get(user=tree.admins["hospital1"]).pk,
             "orgtree:filing": tree.hospital1.pk,
             "orgtree:admin-add": tree.hospital1.pk,
             "orgtree:admin": OrgAdmin.objects.get(user=tree.admins["hospital1"]).pk,
