@@ -19,6 +19,9 @@ class AccountsConfig(AppConfig):
         )
         register_menu_item("人员目录", "accounts:people", is_admin, order=62, group="people")
         register_menu_item("调动接收", "accounts:transfers", is_admin, order=63, group="review")
+        register_menu_item(
+            "资料变更审核", "accounts:profile-requests", is_admin, order=64, group="review"
+        )
 
         from portal.demo import register_demo_loader
 

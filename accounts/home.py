@@ -1,5 +1,6 @@
-"""What accounts puts on the signed-in home page: the people registrations and transfers
-waiting for an admin (bounded counts, portal.home)."""
+"""What accounts puts on the signed-in home page: the people registrations, transfers and
+profile requests (title changes, name / ID corrections) waiting for an admin (bounded counts,
+portal.home)."""
 
 from django.urls import reverse
 
@@ -8,7 +9,11 @@ from portal.home import Waiting
 from portal.pagination import bounded_count
 
 from .models import PersonTransfer
-from .selectors import registrations_pending_for, transfers_incoming_for
+from .selectors import (
+    profile_requests_pending,
+    registrations_pending_for,
+    transfers_incoming_for,
+)
 
 
 def accounts_waiting(user) -> list[Waiting]:
@@ -24,5 +29,11 @@ def accounts_waiting(user) -> list[Waiting]:
         ),
         Waiting(
             "transfers", "调入申请待接收", bounded_count(incoming), reverse("accounts:transfers")
+        ),
+        Waiting(
+            "profile-requests",
+            "资料变更待审核",
+            bounded_count(profile_requests_pending(user)),
+            reverse("accounts:profile-requests"),
         ),
     ]

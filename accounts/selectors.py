@@ -1,14 +1,15 @@
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from orgtree.models import Org, OrgAdmin
 from orgtree.selectors import scope_q
 from portal.ids import normalize_id_number
 
-from .models import Person, PersonTransfer
+from .models import IdentityCorrection, Person, PersonTransfer, PhoneChangeCode, TitleChange
 
 
 def user_lookup_for_identifier(identifier: str) -> dict[str, str]:
@@ -90,6 +91,79 @@ def registrations_pending_for(user):
 def transfers_incoming_for(user):
     """Transfers whose destination unit lies in the user's scope (the receiving side)."""
     return PersonTransfer.objects.filter(scope_q(user, "to_path"))
+
+
+def phone_change_pending_of(user):
+    """The account's newest phone-change code while it can still be used, or None."""
+    from .services.one_time_codes import code_live  # the services package imports this module
+
+    newest = PhoneChangeCode.objects.filter(user=user).order_by("-created_at", "-pk").first()
+    if newest is None or not code_live(newest, max_failures=settings.PHONE_CHANGE_MAX_FAILURES):
+        return None
+    return newest
+
+
+# --- Profile requests (职称变更, 姓名、身份证号更正) ----------------------------------------
+
+
+def title_changes_visible_to(user):
+    """Title changes asked under a unit in the user's scope (the unit's admins decide)."""
+    return TitleChange.objects.filter(scope_q(user, "org_path"))
+
+
+def identity_corrections_visible_to(user):
+    return IdentityCorrection.objects.filter(scope_q(user, "org_path"))
+
+
+def profile_requests_readable_by(model, user):
+    """Requests of ``model`` the user may read (their evidence too): their own, and those in
+    their scope."""
+    return model.objects.filter(scope_q(user, "org_path") | Q(person__user=user))
+
+
+def profile_requests_pending(user) -> list:
+    """The pending title changes and corrections in the user's scope, bare, for counting."""
+    return [
+        title_changes_visible_to(user).filter(status=TitleChange.Status.PENDING),
+        identity_corrections_visible_to(user).filter(status=IdentityCorrection.Status.PENDING),
+    ]
+
+
+def title_changes_pending_for(user):
+    """Title changes waiting for this admin, oldest first."""
+    return (
+        title_changes_visible_to(user)
+        .filter(status=TitleChange.Status.PENDING)
+        .select_related("person__user", "person__unit")
+        .order_by("requested_at", "pk")
+    )
+
+
+def identity_corrections_pending_for(user):
+    """Name / ID corrections waiting for this admin, oldest first; ``number_taken`` says
+    whether another account already holds the corrected ID number (approval would refuse)."""
+    User = get_user_model()
+    others = User._default_manager.exclude(pk=OuterRef("person__user_id")).filter(
+        Q(id_number=OuterRef("id_number")) | Q(username=OuterRef("id_number"))
+    )
+    return (
+        identity_corrections_visible_to(user)
+        .filter(status=IdentityCorrection.Status.PENDING)
+        .select_related("person__user", "person__unit")
+        .annotate(number_taken=Exists(others))
+        .order_by("requested_at", "pk")
+    )
+
+
+def id_number_taken(number: str, *, owner) -> bool:
+    """Whether an account other than ``owner`` holds ``number`` (as its ID number, or as the
+    username a professional registered with)."""
+    User = get_user_model()
+    return (
+        User._default_manager.exclude(pk=owner.pk)
+        .filter(Q(id_number=number) | Q(username=number))
+        .exists()
+    )
 
 
 # --- Registration status shown at login ----------------------------------------------------------

@@ -43,6 +43,7 @@ urlpatterns = [
         views.PersonPasswordResetIssueView.as_view(),
         name="person-password-reset",
     ),
+    path("people/<id:pk>/phone/", views.PersonPhoneSetView.as_view(), name="person-phone"),
     path(
         "admins/<id:pk>/password-reset/",
         views.OrgAdminPasswordResetIssueView.as_view(),
@@ -55,6 +56,57 @@ urlpatterns = [
         "me/transfers/<id:pk>/withdraw/",
         views.PersonTransferWithdrawView.as_view(),
         name="transfer-withdraw",
+    ),
+    # A person's profile changes: the phone by SMS code, and the requests their unit decides.
+    path("me/phone/", views.PhoneChangeView.as_view(), name="phone-change"),
+    path("me/phone/confirm/", views.PhoneChangeConfirmView.as_view(), name="phone-change-confirm"),
+    path("me/title/", views.TitleChangeCreateView.as_view(), name="title-change-request"),
+    path(
+        "me/title-changes/<id:pk>/withdraw/",
+        views.TitleChangeWithdrawView.as_view(),
+        name="title-change-withdraw",
+    ),
+    path(
+        "me/identity/",
+        views.IdentityCorrectionCreateView.as_view(),
+        name="identity-correction-request",
+    ),
+    path(
+        "me/identity-corrections/<id:pk>/withdraw/",
+        views.IdentityCorrectionWithdrawView.as_view(),
+        name="identity-correction-withdraw",
+    ),
+    # 资料变更审核: the admins' queue, the decisions, and the evidence (person or admin).
+    path("profile-requests/", views.ProfileRequestListView.as_view(), name="profile-requests"),
+    path(
+        "title-changes/<id:pk>/approve/",
+        views.TitleChangeApproveView.as_view(),
+        name="title-change-approve",
+    ),
+    path(
+        "title-changes/<id:pk>/reject/",
+        views.TitleChangeRejectView.as_view(),
+        name="title-change-reject",
+    ),
+    path(
+        "title-changes/<id:pk>/evidence/",
+        views.TitleChangeEvidenceView.as_view(),
+        name="title-change-evidence",
+    ),
+    path(
+        "identity-corrections/<id:pk>/approve/",
+        views.IdentityCorrectionApproveView.as_view(),
+        name="identity-correction-approve",
+    ),
+    path(
+        "identity-corrections/<id:pk>/reject/",
+        views.IdentityCorrectionRejectView.as_view(),
+        name="identity-correction-reject",
+    ),
+    path(
+        "identity-corrections/<id:pk>/evidence/",
+        views.IdentityCorrectionEvidenceView.as_view(),
+        name="identity-correction-evidence",
     ),
     # Incoming transfers for the receiving admins.
     path("transfers/", views.PersonTransferListView.as_view(), name="transfers"),

@@ -7,7 +7,7 @@ class CreditsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from .uploads import pillow_limit_apply
+        from portal.uploads import pillow_limit_apply
 
         pillow_limit_apply()  # once per process, before any request or task opens an image
 
@@ -15,6 +15,13 @@ class CreditsConfig(AppConfig):
         from .signals import person_years_changed
 
         person_years_changed.connect(on_person_years_changed, dispatch_uid="credits.statistics")
+
+        from accounts.signals import person_history_changed, person_identity_changed
+
+        from .receivers import on_person_history_changed, on_person_identity_changed
+
+        person_history_changed.connect(on_person_history_changed, dispatch_uid="credits.history")
+        person_identity_changed.connect(on_person_identity_changed, dispatch_uid="credits.identity")
 
         from portal.reference import register_reference_loader
 

@@ -11,9 +11,7 @@ Django checks each session's password hash. Every answer to an unauthenticated c
 same whether the account exists or not, and every step is rate-limited and audited.
 """
 
-import hmac
 import logging
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -21,7 +19,6 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
 from portal.ratelimit import rate_limit_hit
 from portal.services import audit_record, notifications_send
@@ -29,20 +26,27 @@ from portal.sms import SmsError, sms_available, sms_send
 
 from ..models import PasswordResetCode, User
 from ..selectors import user_lookup_for_identifier
+from .one_time_codes import (
+    code_digest,
+    code_failed,
+    code_generate,
+    code_live,
+    code_matches,
+    code_newest_locked,
+)
 
 logger = logging.getLogger("portal.accounts")
 
 # No 0/O, 1/I/L: an admin reads the code out over the phone.
 ADMIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 ADMIN_CODE_LENGTH = 10
-SMS_CODE_LENGTH = 6
 HOUR = 3600
 INVALID = "身份证号（用户名）或重置码不正确，或重置码已失效。请核对后重试，或请单位管理员重新生成。"
 TOO_MANY = "尝试次数过多，请一小时后再试。"
 
 
 def _digest(purpose: str, value: str) -> str:
-    return salted_hmac(f"accounts.password_reset.{purpose}", value, algorithm="sha256").hexdigest()
+    return code_digest(f"password_reset.{purpose}", value)
 
 
 def _code_new(*, user, channel: str, code: str, minutes: int, issued_by=None):
@@ -75,7 +79,7 @@ def password_reset_issue(*, actor, user: User, ip: str = "") -> str:
         window_seconds=HOUR,
     ):
         raise ValidationError(TOO_MANY)
-    code = "".join(secrets.choice(ADMIN_ALPHABET) for _ in range(ADMIN_CODE_LENGTH))
+    code = code_generate(length=ADMIN_CODE_LENGTH, alphabet=ADMIN_ALPHABET)
     _code_new(
         user=user,
         channel=PasswordResetCode.Channel.ADMIN,
@@ -124,7 +128,7 @@ def password_reset_sms_request(*, identifier: str, ip: str) -> None:
     user = User.objects.filter(**user_lookup_for_identifier(identifier), is_active=True).first()
     if user is None or not user.phone or not sms_available():
         return
-    code = "".join(secrets.choice("0123456789") for _ in range(SMS_CODE_LENGTH))
+    code = code_generate()
     minutes = settings.PASSWORD_RESET_SMS_MINUTES
     with transaction.atomic():
         _code_new(user=user, channel=PasswordResetCode.Channel.SMS, code=code, minutes=minutes)
@@ -160,14 +164,9 @@ def password_reset_redeem(*, identifier: str, code: str, password: str, ip: str)
         user = User.objects.select_for_update().filter(**lookup, is_active=True).first()
         newest = None
         if user is not None:
-            newest = (
-                PasswordResetCode.objects.select_for_update()
-                .filter(user=user)
-                .order_by("-created_at", "-pk")
-                .first()
-            )
+            newest = code_newest_locked(PasswordResetCode.objects.filter(user=user))
         if newest is not None and _usable(newest, user):
-            if hmac.compare_digest(newest.code_digest, _digest("code", _normal(code))):
+            if code_matches(newest.code_digest, "password_reset.code", _normal(code)):
                 validate_password(password, user)
                 user.set_password(password)
                 user.save(update_fields=["password"])
@@ -182,15 +181,11 @@ def password_reset_redeem(*, identifier: str, code: str, password: str, ip: str)
                 )
                 return user
             # Committed with the block: the refusal below must not roll the count back.
-            newest.failures += 1
-            newest.save(update_fields=["failures"])
+            code_failed(newest)
     raise ValidationError(INVALID)
 
 
 def _usable(code: PasswordResetCode, user: User) -> bool:
-    return (
-        code.used_at is None
-        and code.expires_at > timezone.now()
-        and code.failures < settings.PASSWORD_RESET_MAX_FAILURES
-        and hmac.compare_digest(code.password_digest, _digest("password", user.password))
+    return code_live(code, max_failures=settings.PASSWORD_RESET_MAX_FAILURES) and code_matches(
+        code.password_digest, "password_reset.password", user.password
     )

@@ -14,6 +14,22 @@ from .password_reset import (
 )
 from .people import PersonDetailView, PersonListView
 from .profile import PersonProfileView, PersonTransferCreateView, PersonTransferWithdrawView
+from .profile_phone import PersonPhoneSetView, PhoneChangeConfirmView, PhoneChangeView
+from .profile_requests import (
+    IdentityCorrectionCreateView,
+    IdentityCorrectionEvidenceView,
+    IdentityCorrectionWithdrawView,
+    TitleChangeCreateView,
+    TitleChangeEvidenceView,
+    TitleChangeWithdrawView,
+)
+from .profile_review import (
+    IdentityCorrectionApproveView,
+    IdentityCorrectionRejectView,
+    ProfileRequestListView,
+    TitleChangeApproveView,
+    TitleChangeRejectView,
+)
 from .registration import PersonRegisterDoneView, PersonRegisterView
 from .review import (
     PersonApproveView,
@@ -24,6 +40,11 @@ from .review import (
 from .transfers import PersonTransferApproveView, PersonTransferListView, PersonTransferRejectView
 
 __all__ = [
+    "IdentityCorrectionApproveView",
+    "IdentityCorrectionCreateView",
+    "IdentityCorrectionEvidenceView",
+    "IdentityCorrectionRejectView",
+    "IdentityCorrectionWithdrawView",
     "OrgAdminPasswordResetIssueView",
     "PasswordChangeView",
     "PasswordResetSmsView",
@@ -33,6 +54,7 @@ __all__ = [
     "PersonBatchApproveView",
     "PersonDetailView",
     "PersonListView",
+    "PersonPhoneSetView",
     "PersonProfileView",
     "PersonRegisterDoneView",
     "PersonRegisterView",
@@ -43,7 +65,15 @@ __all__ = [
     "PersonTransferListView",
     "PersonTransferRejectView",
     "PersonTransferWithdrawView",
+    "PhoneChangeConfirmView",
+    "PhoneChangeView",
+    "ProfileRequestListView",
     "RegistrationWithdrawView",
+    "TitleChangeApproveView",
+    "TitleChangeCreateView",
+    "TitleChangeEvidenceView",
+    "TitleChangeRejectView",
+    "TitleChangeWithdrawView",
     "UserLoginView",
     "UserLogoutView",
 ]

@@ -16,6 +16,7 @@ from ..exports import people_workbook
 from ..forms import PersonFilterForm
 from ..person_links import person_links_for
 from ..selectors import persons_visible_to
+from .profile_requests import profile_requests_context
 from .review import search_q
 
 EXPORT_ROW_LIMIT = 50_000  # larger exports belong in a background job
@@ -101,5 +102,6 @@ class PersonDetailView(OrgAdminRequiredMixin, DetailView):
         return super().get_context_data(
             transfers=transfers,
             person_links=person_links_for(self.request.user, self.object),
+            **profile_requests_context(self.object),
             **kwargs,
         )

@@ -12,6 +12,7 @@ from ..forms import PersonTransferForm, RegionSearchForm
 from ..models import PersonTransfer
 from ..services import person_transfer_request, person_transfer_withdraw
 from .mixins import ProfessionalRequiredMixin, UnitSearchMixin
+from .profile_requests import profile_requests_context
 
 
 def transfers_of(person):
@@ -31,6 +32,7 @@ class PersonProfileView(ProfessionalRequiredMixin, TemplateView):
             pending_transfer=next(
                 (t for t in transfers if t.status == PersonTransfer.Status.PENDING), None
             ),
+            **profile_requests_context(person),
             **kwargs,
         )
 

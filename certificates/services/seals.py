@@ -1,6 +1,8 @@
-"""Seals: a city or county HRSS office applies (电子签章启用申请), the province approves or
-rejects; an approved seal replaces the office's previous one and can be revoked. Certificates
-are stamped only with an approved seal (``seal_for_unit``)."""
+"""Seals: an issuing HRSS office (the province, a 省辖市 or a 省直管县（市）: 管理办法 第十二条)
+applies (电子签章启用申请), the province approves or rejects; an approved seal replaces the
+office's previous one and can be revoked. An ordinary county, district or zone office does not
+apply: its units' certificates carry their city's seal. Certificates are stamped only with an
+approved seal (``seal_for_unit``)."""
 
 import io
 
@@ -12,11 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
-from credits.uploads import image_pixels_check
 from orgtree.models import Org
-from orgtree.roles import hrss_offices, is_province_admin, is_province_office
+from orgtree.roles import hrss_offices, is_issuing_office, is_province_admin, is_province_office
+from orgtree.selectors import offices_above
 from portal.lifecycle import locked, reason_required
 from portal.services import audit_record, notifications_send
+from portal.uploads import image_pixels_check
 
 from ..models import Seal
 from ..seal_art import seal_svg
@@ -84,6 +87,26 @@ def _png_checked(content: bytes, *, name: str) -> bytes:
     return buffer.getvalue()
 
 
+def not_issuing_messages(offices) -> dict[int, str]:
+    """Why each of these ordinary county, district or zone offices has no seal of its own,
+    naming the office whose seal its units' certificates carry (one query for all)."""
+    issuers = offices_above([office.path for office in offices], issuing=True)
+    messages = {}
+    for office in offices:
+        issuer = issuers[office.path]
+        carried = f"加盖{issuer.name}的继续教育专用章" if issuer else "加盖上级人社部门的专用章"
+        messages[office.pk] = (
+            f"{office.name}不单独启用继续教育专用章：本辖区人员的电子证书由省辖市、"
+            f"省直管县（市）人力资源社会保障部门发放（《河南省专业技术人员继续教育证书管理办法》"
+            f"第十二条），{carried}。"
+        )
+    return messages
+
+
+def not_issuing_message(office: Org) -> str:
+    return not_issuing_messages([office])[office.pk]
+
+
 def _detail_link(seal: Seal) -> str:
     return reverse("certificates:seal-detail", args=[seal.pk])
 
@@ -102,6 +125,9 @@ def seal_apply(
     """A new seal version for ``office_id``, waiting for the province's approval."""
     office = seal_offices_for(actor).filter(pk=office_id).select_for_update(of=("self",)).first()
     if office is None:
+        own = next((o for o in hrss_offices(actor) if o.pk == office_id), None)
+        if own is not None:
+            raise ValidationError({"office": not_issuing_message(own)})
         raise ValidationError({"office": "只能为本人管理的人社部门申请继续教育专用章。"})
     text = (text or "").strip()
     if not 4 <= len(text) <= 24:
@@ -148,7 +174,7 @@ def _decidable(actor, seal_id: int) -> Seal:
     if not is_province_admin(actor):
         raise ValidationError("只有省人力资源和社会保障厅的管理员可以审批继续教育专用章。")
     return locked(
-        Seal.objects.select_related("office"),
+        Seal.objects.select_related("office", "office__region"),
         seal_id,
         refused="这份申请已经处理过了。",
         missing=ValidationError("没有找到这份申请。"),
@@ -191,6 +217,9 @@ def _stamped(seal: Seal, *, actor, verb: str, title: str, detail: dict, ip: str,
 def seal_approve(*, actor, seal_id: int, ip: str = "") -> Seal:
     """The province approves: the seal is in force and the office's previous one is replaced."""
     seal = _decidable(actor, seal_id)
+    if not is_issuing_office(seal.office):
+        # An application an ordinary county filed before the issuance level was enforced.
+        raise ValidationError(f"不能批准：{not_issuing_message(seal.office)}请作不予通过处理。")
     now = timezone.now()
     previous = Seal.objects.filter(office=seal.office, status=Seal.Status.APPROVED)
     replaced = list(previous.values_list("pk", flat=True))

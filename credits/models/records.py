@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from ..uploads import THUMBNAIL_TYPES
+from portal.uploads import THUMBNAIL_TYPES
+
 from .common import HOURS
 
 
@@ -121,6 +122,15 @@ class Reviewable(models.Model):
 class Declaration(Reviewable):
     """One activity of one person in one year, in one subject and category (HOURS_RULES.md)."""
 
+    class Assessment(models.TextChoices):
+        """考核结果 (管理办法 第十条). Rows from before the field read 不适用: nothing was
+        recorded, and a result nobody gave must not be invented (but an institution's rows
+        read 合格: its upload only ever registered those; migration 0015)."""
+
+        PASSED = "passed", "合格"
+        FAILED = "failed", "不合格"
+        NOT_APPLICABLE = "not_applicable", "不适用"
+
     class Source(models.TextChoices):
         SELF = "self", "本人申报"
         UNIT_BATCH = "unit_batch", "单位批量申报"
@@ -137,6 +147,12 @@ class Declaration(Reviewable):
     start_date = models.DateField("开始日期", null=True, blank=True)
     end_date = models.DateField("结束日期", null=True, blank=True)
     description = models.TextField("说明", blank=True)
+    assessment_result = models.CharField(
+        "考核结果",
+        max_length=16,
+        choices=Assessment.choices,
+        default=Assessment.NOT_APPLICABLE,
+    )
     claimed_hours = models.DecimalField("申报学时", **HOURS)
     computed_hours = models.DecimalField("按标准计算学时", null=True, blank=True, **HOURS)
     basis = models.CharField("学时依据", max_length=20)

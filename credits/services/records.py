@@ -9,9 +9,9 @@ from django.utils import timezone
 from accounts.models import Person
 from portal.queue import enqueue_on_commit
 from portal.services import audit_record
+from portal.uploads import THUMBNAIL_TYPES, upload_read
 
 from ..models import Evidence
-from ..uploads import THUMBNAIL_TYPES, upload_read
 from ..workflow import transition_apply
 
 FIRST_YEAR = 2013  # the first year of the 管理办法's e-records (paper certificates transferred)

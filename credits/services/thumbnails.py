@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from portal.uploads import THUMBNAIL_TYPES, thumbnail_jpeg
+
 from ..models import Evidence
-from ..uploads import THUMBNAIL_TYPES, thumbnail_jpeg
 
 logger = logging.getLogger(__name__)
 

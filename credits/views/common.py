@@ -1,8 +1,9 @@
 """What the declaration and exemption pages share: the record page's context, messages."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+
+from portal.uploads import upload_limit_mb
 
 from ..forms import EvidenceUploadForm
 from ..models import ReviewStatus
@@ -11,10 +12,6 @@ from ..selectors import trail_of
 
 def error_message(request, exc: ValidationError) -> None:
     messages.error(request, " ".join(exc.messages))
-
-
-def upload_limit_mb() -> int:
-    return max(1, settings.UPLOAD_MAX_BYTES // (1024 * 1024))
 
 
 def record_context(request, record) -> dict:

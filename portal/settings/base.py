@@ -281,6 +281,11 @@ PASSWORD_RESET_MAX_FAILURES = int(os.environ.get("PASSWORD_RESET_MAX_FAILURES", 
 PASSWORD_RESET_IP_LIMIT = int(os.environ.get("PASSWORD_RESET_IP_LIMIT", "20"))
 PASSWORD_RESET_ACCOUNT_LIMIT = int(os.environ.get("PASSWORD_RESET_ACCOUNT_LIMIT", "10"))
 PASSWORD_RESET_SMS_LIMIT = int(os.environ.get("PASSWORD_RESET_SMS_LIMIT", "3"))
+# 更换手机号码 (accounts/services/profile_phone.py): how long the SMS code to the new number
+# lives, how many wrong tries void it, and how many codes one account may ask for an hour.
+PHONE_CHANGE_MINUTES = int(os.environ.get("PHONE_CHANGE_MINUTES", "10"))
+PHONE_CHANGE_MAX_FAILURES = int(os.environ.get("PHONE_CHANGE_MAX_FAILURES", "5"))
+PHONE_CHANGE_SMS_LIMIT = int(os.environ.get("PHONE_CHANGE_SMS_LIMIT", "3"))
 
 # In the database alone: a cached copy could outlive a logout whose cache delete failed during a
 # Redis outage.
@@ -341,7 +346,7 @@ WHITENOISE_USE_FINDERS = True
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 # An evidence image may have at most this many pixels (a 40-megapixel photo or an A4 scan at
 # 600 dpi fit), checked from its header before anything decodes it; also Pillow's own limit for
-# every image the process opens (credits.uploads.pillow_limit_apply).
+# every image the process opens (portal.uploads.pillow_limit_apply).
 UPLOAD_MAX_PIXELS = int(os.environ.get("UPLOAD_MAX_PIXELS", str(40_000_000)))
 
 # --- Certificates -------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from credits.services import (
     evidence_thumbnail_make,
     evidence_thumbnails_fill,
 )
-from credits.uploads import upload_read
+from portal.uploads import upload_read
 from tests.factories import make_person
 
 from .views_support import huge_png, png_chunks

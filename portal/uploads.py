@@ -1,5 +1,6 @@
-"""Evidence files: PDF, JPEG or PNG only, recognised by their content, not their name; images
-within a pixel budget, and their thumbnails."""
+"""Evidence files of every app (declarations, exemptions, title changes, ...): PDF, JPEG or PNG
+only, recognised by their content, not their name; images within a pixel budget, and their
+thumbnails."""
 
 import hashlib
 import io
@@ -77,6 +78,11 @@ def image_pixels_check(stream: BinaryIO, *, name: str) -> None:
             },
             code="pixels",
         )
+
+
+def upload_limit_mb() -> int:
+    """UPLOAD_MAX_BYTES in whole megabytes, for the forms' help texts."""
+    return max(1, settings.UPLOAD_MAX_BYTES // (1024 * 1024))
 
 
 def upload_read(upload) -> tuple[bytes, str, str, str]:
