@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from portal.forms import DateField
 
-from .models import Exemption, ReviewStatus
+from .models import Declaration, Exemption, ReviewStatus
 from .rules import Category, Param, Subject, categories_for
 from .rules.values import LARGEST, as_json_number
+from .services.exemptions import AWAY_MORE_THAN, ON_DUTY_BELOW
 from .services.records import FIRST_YEAR
 
 PARAM_PREFIX = "p_"
@@ -63,6 +64,17 @@ class DeclarationForm(forms.Form):
     description = forms.CharField(
         label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    assessment_result = forms.ChoiceField(
+        label="考核结果",
+        choices=Declaration.Assessment.choices,
+        initial=Declaration.Assessment.NOT_APPLICABLE,
+        # Left out of a post (an older page, a script) it means no assessment was recorded.
+        required=False,
+        help_text=(
+            "第十条：登记学习的考核结果。没有考核的活动（如会议、论文、专利）选“不适用”；"
+            "考核结果为“不合格”的学习不计学时，不能提交审核。"
+        ),
+    )
 
     def data_for_service(self, params: dict) -> dict:
         data = self.cleaned_data
@@ -75,6 +87,7 @@ class DeclarationForm(forms.Form):
             "start_date": data["start_date"],
             "end_date": data["end_date"],
             "description": data["description"],
+            "assessment_result": data["assessment_result"] or Declaration.Assessment.NOT_APPLICABLE,
         }
 
 
@@ -208,13 +221,21 @@ class EvidenceUploadForm(forms.Form):
 class ExemptionForm(forms.Form):
     year = forms.TypedChoiceField(label="年度", coerce=int, choices=year_choices)
     reason = forms.ChoiceField(
-        label="折算情形", choices=[("", "请选择"), *Exemption.Reason.choices]
+        label="折算情形",
+        choices=[("", "请选择"), *Exemption.Reason.choices],
+        help_text=(
+            f"境外工作、病假须年度内超过 {AWAY_MORE_THAN} 个月，即在岗不足 {ON_DUTY_BELOW} 个月"
+            f"（在岗正好 {ON_DUTY_BELOW} 个月的不能折算）；生育和经业务主管部门批准的其他情况"
+            "按实际在岗月数折算。"
+        ),
     )
     on_duty_months = forms.TypedChoiceField(
         label="实际在岗月数",
         coerce=int,
         choices=[(months, f"{months} 个月") for months in range(12, -1, -1)],
-        help_text="该年度内实际在岗工作的月数（0 至 12）。",
+        help_text=(
+            f"该年度内实际在岗工作的月数（0 至 12）。境外工作、病假须不足 {ON_DUTY_BELOW} 个月。"
+        ),
     )
     description = forms.CharField(
         label="说明",

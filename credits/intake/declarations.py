@@ -18,8 +18,17 @@ from ..rules.values import as_text
 from ..selectors import natural_keys_taken
 from ..services.declarations import declaration_fill
 from ..workflow import declarations_enter
-from .fields import CellError, category_read, date_read, hours_read, param_cell, year_read
-from .kinds import VALID, Committed, IntakeKind, Outcome, duplicate_in_file, register
+from .fields import (
+    Assessment,
+    CellError,
+    assessment_read,
+    category_read,
+    date_read,
+    hours_read,
+    param_cell,
+    year_read,
+)
+from .kinds import SKIPPED, VALID, Committed, IntakeKind, Outcome, duplicate_in_file, register
 from .persons import id_number_read, person_match, persons_by_id_number
 
 ID_NUMBER = Column("id_number", ("身份证号", "身份证号码", "公民身份号码", "证件号码"))
@@ -47,8 +56,11 @@ DECLARATION_COLUMNS = (
     Column("start_date", ("开始日期",), required=False),
     Column("end_date", ("结束日期",), required=False),
     *(Column(name, headers, required=False) for name, headers in PARAM_HEADERS.items()),
+    Column("assessment_result", ("考核结果", "考核结论"), required=False),
     Column("description", ("说明", "备注"), required=False),
 )
+# 第七条 gives hours to study whose assessment was passed: a failed row registers nothing.
+FAILED_SKIPPED = "考核结果为不合格的学习不计学时，本行不登记。"
 BATCH_NOTE = (
     "批量导入的记录本人无需上传证明材料；"
     "学时按《河南省专业技术人员继续教育证书管理办法》的标准计算。"
@@ -130,7 +142,29 @@ class DeclarationsKind(IntakeKind):
         """The unsaved declarations one row asks for (none when its person is unknown), the
         cells' problems raised as CellError or added to ``outcome``."""
 
+    def skip_reason(self, row: Row) -> str:
+        """Why a row registers nothing whatever else it holds ("" when it may register): then
+        nothing of it needs fixing either."""
+        return ""
+
     def check(self, *, batch, actor, rows, seen) -> list[Outcome]:
+        outcomes: list[Outcome | None] = [None] * len(rows)
+        others = []
+        for index, row in enumerate(rows):
+            reason = self.skip_reason(row)
+            if reason:
+                outcomes[index] = Outcome(status=SKIPPED, errors=[reason])
+            else:
+                others.append(index)
+        if others:
+            checked = self.rows_check(
+                batch=batch, actor=actor, rows=[rows[i] for i in others], seen=seen
+            )
+            for index, outcome in zip(others, checked, strict=True):
+                outcomes[index] = outcome
+        return outcomes
+
+    def rows_check(self, *, batch, actor, rows, seen) -> list[Outcome]:
         outcomes = [Outcome() for _ in rows]
         numbers = [
             id_number_read(row.values.get("id_number", ""), outcome)
@@ -192,8 +226,16 @@ class DeclarationsKind(IntakeKind):
 class BatchDeclarationsKind(DeclarationsKind):
     columns = DECLARATION_COLUMNS
 
+    def skip_reason(self, row: Row) -> str:
+        try:
+            result = assessment_read(row.values.get("assessment_result", ""))
+        except CellError:
+            return ""  # reported by the row's check
+        return FAILED_SKIPPED if result == Assessment.FAILED else ""
+
     def declarations_of(self, *, row, person, batch, outcome) -> list[Declaration]:
         values = row.values
+        assessment = assessment_read(values.get("assessment_result", ""))
         year = year_read(values.get("year", ""))
         category = category_read(values.get("category", ""))
         params = {
@@ -216,6 +258,7 @@ class BatchDeclarationsKind(DeclarationsKind):
             start_date=start,
             end_date=end,
             description=values.get("description", ""),
+            assessment_result=assessment,
         )
         if declaration is None:
             return []
@@ -296,6 +339,16 @@ def declaration_template_columns() -> list[TemplateColumn]:
                 note="按“填写说明”中该类别需要填写的列填写",
             )
         )
+    columns.append(
+        TemplateColumn(
+            "考核结果",
+            10,
+            Assessment.PASSED.label,
+            choices=tuple(label for _, label in Assessment.choices),
+            required=False,
+            note="合格、不合格或不适用；留空按“不适用”登记，“不合格”的行不登记学时",
+        )
+    )
     columns.append(TemplateColumn("说明", 30, "", required=False))
     return columns
 
@@ -309,6 +362,10 @@ def declaration_instructions(entry_label: str) -> list[list[str]]:
             "学时由平台按类别和参数计算；按申报学时认定的类别填写“申报学时”，其余类别填写下表所列参数。"
         ],
         ["“学时类别”列可填写下表的学时类别、条文表述或类别代码。"],
+        [
+            "“考核结果”列（第十条）填写合格、不合格或不适用，可留空（按“不适用”登记）；"
+            "考核结果为不合格的学习不计学时，该行不登记。"
+        ],
         [BATCH_NOTE],
         [entry_label],
         [

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
+from ..models import Declaration
 from ..rules import CATEGORIES, Category
 
 DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
@@ -85,3 +86,20 @@ def param_cell(param, text: str):
             return False
         raise CellError(f"{param.label}须填写“是”或“否”。")
     return text
+
+
+Assessment = Declaration.Assessment
+# 考核结果 (管理办法 第十条) as a file writes it; a blank cell records none (不适用).
+ASSESSMENT_WORDS = {str(label): value for value, label in Assessment.choices}
+
+
+def assessment_read(text: str) -> str:
+    word = (text or "").strip()
+    if not word:
+        return Assessment.NOT_APPLICABLE
+    value = ASSESSMENT_WORDS.get(label_key(word))
+    if value is None:
+        raise CellError(
+            f"考核结果“{word}”无法识别，请填写“合格”“不合格”或“不适用”（留空按“不适用”登记）。"
+        )
+    return value

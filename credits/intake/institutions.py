@@ -15,7 +15,7 @@ from ..models import Declaration, ImportBatch
 from ..rules.values import as_text
 from .declarations import ID_NUMBER, NAME, DeclarationsKind, declaration_build
 from .fields import CellError, hours_read
-from .kinds import SKIPPED, Outcome, register
+from .kinds import register
 from .persons import province_paths
 
 PASSED, FAILED = "合格", "不合格"
@@ -48,23 +48,9 @@ class InstitutionResults(DeclarationsKind):
         """The province (or provinces) of the institutions the actor administers."""
         return province_paths(org for org in roles_of(actor).orgs if org.kind == self.org_kind)
 
-    def check(self, *, batch, actor, rows, seen) -> list[Outcome]:
-        # A failed participant is reported as not registered, whatever else the row holds:
-        # nothing of it will enter, so nothing of it needs fixing.
-        outcomes: list[Outcome | None] = [None] * len(rows)
-        others = []
-        for index, row in enumerate(rows):
-            if row.values.get("result", "").strip() == FAILED:
-                outcomes[index] = Outcome(status=SKIPPED, errors=[NOT_PASSED])
-            else:
-                others.append(index)
-        if others:
-            checked = super().check(
-                batch=batch, actor=actor, rows=[rows[i] for i in others], seen=seen
-            )
-            for index, outcome in zip(others, checked, strict=True):
-                outcomes[index] = outcome
-        return outcomes
+    def skip_reason(self, row) -> str:
+        """A failed participant is reported as not registered, whatever else the row holds."""
+        return NOT_PASSED if row.values.get("result", "").strip() == FAILED else ""
 
     def declarations_of(self, *, row, person, batch, outcome) -> list[Declaration]:
         values = row.values
@@ -91,6 +77,7 @@ class InstitutionResults(DeclarationsKind):
             start_date=programme.start_date,
             end_date=programme.end_date,
             description=programme_description(programme),
+            assessment_result=Declaration.Assessment.PASSED,
         )
         return [] if declaration is None else [declaration]
 

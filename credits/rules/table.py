@@ -1,150 +1,36 @@
 """The categories of 《河南省专业技术人员继续教育证书管理办法》 第六至第九条 as data.
 
 Codes and parameter names are the contract of HOURS_RULES.md; evidence lists follow
-《申报学时提交证明材料说明》. Each figure from the regulation is written once, here.
+《申报学时提交证明材料说明》. Each figure from the regulation is written once, here (the shared
+parameters and builders are in ``builders.py``).
 """
 
 from decimal import Decimal
 
-from .formulas import (
-    ByRank,
-    Declared,
-    Fixed,
-    FullYearAfter,
-    MonthlyUntilFull,
-    PerUnit,
-    PerUnitByRank,
+from .builders import (
+    BATCH_NOTE,
+    DAYS,
+    HOURS,
+    MONTHS_IN_YEAR,
+    ORGANIZER_LEVEL,
+    PRESENTED_PAPER,
+    PROFESSIONAL,
+    PUBLIC,
+    REVIEWERS,
+    SIGNED_NAMES_COUNTED,
+    UNIT_PERSONNEL,
+    declared,
+    exam,
+    paper,
+    project,
+    rank,
+    signed,
 )
-from .types import Category, Param, Subject
-
-PUBLIC = Subject.PUBLIC.value
-PROFESSIONAL = Subject.PROFESSIONAL.value
-
-# 第七条（六）至（八）: only the first three names on a work, patent or award count.
-SIGNED_NAMES_COUNTED = 3
-MONTHS_IN_YEAR = 12
-DAYS_IN_YEAR = 366
-
-BATCH_NOTE = "用人单位、主管部门批量申报（导入）的记录，本人无需再上传证明材料。"
-
-# 第十一条: units review first, the line department or industry body confirms professional hours.
-REVIEWERS = "用人单位初审，行业主管部门或行业组织审核认定"
-# 第七条（五）（六）: research and publication hours are set by the unit's personnel office.
-UNIT_PERSONNEL = "用人单位人事部门"
-
-HOURS = Param(
-    "hours",
-    "申报学时",
-    "number",
-    min=Decimal("0.1"),
-    max=Decimal(200),
-    decimals=1,
-    unit="学时",
-    min_error="申报学时须大于 0。",
-    max_error="单次申报学时不能超过 {max} 学时。",
-)
-ORGANIZER_LEVEL = Param(
-    "organizer_level",
-    "主办单位级别",
-    "choice",
-    choices=(("national", "国家部委"), ("provincial", "省市有关部门、行业组织")),
-)
-DAYS = Param("days", "实际天数", "int", min=Decimal(1), max=Decimal(DAYS_IN_YEAR), unit="天")
-PRESENTED_PAPER = Param(
-    "presented_paper", "宣读、报告论文", "bool", help="宣读、报告论文的，请上传有关证明材料。"
-)
-
-
-def rank(count: int, label: str = "署名排序") -> Param:
-    return Param(
-        "rank",
-        label,
-        "int",
-        min=Decimal(1),
-        max=Decimal(count),
-        unit="名",
-        min_error="仅署名前 {max} 名计算学时。",
-        max_error="仅署名前 {max} 名计算学时。",
-    )
-
-
-def _project(code, name, label, hours, evidence_level):
-    return Category(
-        code=code,
-        subject=PROFESSIONAL,
-        article="第七条（五）",
-        label=label,
-        name=name,
-        params=(rank(len(hours), "职责排序"),),
-        evidence=(f"参加{evidence_level}课题/项目研究证明材料",),
-        confirmer=UNIT_PERSONNEL,
-        rule=ByRank(hours),
-        help=f"按课题（项目）组内职责排序填写名次。{BATCH_NOTE}",
-    )
-
-
-def _paper(code, name, label, hours):
-    return Category(
-        code=code,
-        subject=PROFESSIONAL,
-        article="第七条（六）",
-        label=label,
-        name=name,
-        params=(rank(len(hours)),),
-        evidence=("杂志封面", "目录", "文章"),
-        confirmer=UNIT_PERSONNEL,
-        rule=ByRank(hours),
-        help=f"限公开出版刊物（增刊、副刊除外），每篇计算。{BATCH_NOTE}",
-    )
-
-
-def _signed(code, name, article, label, hours, evidence):
-    return Category(
-        code=code,
-        subject=PROFESSIONAL,
-        article=article,
-        label=label,
-        name=name,
-        params=(rank(SIGNED_NAMES_COUNTED),),
-        evidence=evidence,
-        confirmer=REVIEWERS,
-        rule=Fixed(hours),
-        help=f"每项计算，按署名排序填写名次。{BATCH_NOTE}",
-    )
-
-
-def _exam(code, name, label, hours):
-    return Category(
-        code=code,
-        subject=PROFESSIONAL,
-        article="第七条（九）",
-        label=label,
-        name=name,
-        params=(),
-        evidence=("资格证书",),
-        confirmer=REVIEWERS,
-        rule=Fixed(hours),
-        help=BATCH_NOTE,
-    )
-
-
-def _declared(code, name, article, label, evidence, confirmer, help, *, subject=PROFESSIONAL):
-    return Category(
-        code=code,
-        subject=subject,
-        article=article,
-        label=label,
-        name=name,
-        params=(HOURS,),
-        evidence=evidence,
-        confirmer=confirmer,
-        rule=Declared(),
-        help=help,
-    )
-
+from .formulas import Declared, Fixed, FullYearAfter, MonthlyUntilFull, PerUnit, PerUnitByRank
+from .types import Category, Param
 
 _TABLE = (
-    _declared(
+    declared(
         "public_course",
         "公需科目学习",
         "第四条",
@@ -154,7 +40,7 @@ _TABLE = (
         "按公需科目学习平台记录的学时申报。由平台自动登记或统一组织上传的，本人无需再上传证明材料。",
         subject=PUBLIC,
     ),
-    _declared(
+    declared(
         "training_base",
         "继续教育基地培训",
         "第七条（一）",
@@ -235,18 +121,39 @@ _TABLE = (
         rule=PerUnit("days", 4, bonus_param="presented_paper", bonus=4),
         help=f"按实际参加天数计算。{BATCH_NOTE}",
     ),
-    _project(
+    declared(
+        "conference_city",
+        "市级学术讲座或会议",
+        "第六条（四）",
+        "参加省辖市级的学术讲座、学术会议",
+        ("讲座或会议通知", "单位证明材料"),
+        REVIEWERS,
+        "第七条（四）只规定了国家部委和省级学术活动的学时标准；省辖市级学术讲座、学术会议按实际"
+        f"学习时间申报学时，由审核单位参照第七条的标准确认。{BATCH_NOTE}",
+    ),
+    project(
         "project_national_main",
         "国家级主课题",
         "国家级主课题（项目）组",
         (68, 60, 52, 44, 36),
         "国家级",
     ),
-    _project(
+    project(
         "project_national_sub", "国家级子课题", "国家级子课题（项目）组", (52, 44, 36), "国家级"
     ),
-    _project("project_provincial_main", "省级主课题", "省级主课题（项目）组", (60, 52, 44), "省级"),
-    _project("project_provincial_sub", "省级子课题", "省级子课题（项目）组", (44, 36, 28), "省级"),
+    project("project_provincial_main", "省级主课题", "省级主课题（项目）组", (60, 52, 44), "省级"),
+    project("project_provincial_sub", "省级子课题", "省级子课题（项目）组", (44, 36, 28), "省级"),
+    declared(
+        "tech_achievement",
+        "技术成果",
+        "第六条（五）",
+        "在科研、技术推广或教学等活动中取得的技术成果",
+        ("技术成果证明材料（鉴定、验收或推广应用证明等）", "单位证明材料"),
+        REVIEWERS,
+        "第七条未规定技术成果的学时标准：按申报学时登记，由审核单位参照第七条的标准确认。"
+        "已获专利或科技奖项的，请按相应的专利、奖项类别申报，同一成果不要重复申报。"
+        f"{BATCH_NOTE}",
+    ),
     Category(
         code="book",
         subject=PROFESSIONAL,
@@ -271,20 +178,20 @@ _TABLE = (
         rule=PerUnitByRank("words_10k", (16, 12, 8)),
         help=f"按署名排序和字数计算。{BATCH_NOTE}",
     ),
-    _paper(
+    paper(
         "paper_top",
         "国外及一级学会刊物论文",
         "在国外及国家一级学会主办的专业刊物发表论文",
         (52, 44, 36),
     ),
-    _paper("paper_core", "省级核心期刊论文", "在省级专业刊物（核心期刊）发表论文", (44, 36, 28)),
-    _paper(
+    paper("paper_core", "省级核心期刊论文", "在省级专业刊物（核心期刊）发表论文", (44, 36, 28)),
+    paper(
         "paper_issn_cn",
         "ISSN+CN刊物论文",
         "在具有国际标准刊号（ISSN）和国内统一刊号（CN）的刊物发表论文",
         (36, 28, 20),
     ),
-    _signed(
+    signed(
         "patent_invention",
         "发明专利",
         "第七条（七）",
@@ -292,7 +199,7 @@ _TABLE = (
         68,
         ("专利证书",),
     ),
-    _signed(
+    signed(
         "patent_utility",
         "实用新型或外观设计专利",
         "第七条（七）",
@@ -300,7 +207,7 @@ _TABLE = (
         60,
         ("专利证书",),
     ),
-    _signed(
+    signed(
         "award_national",
         "国家级科技奖项",
         "第七条（八）",
@@ -308,7 +215,7 @@ _TABLE = (
         68,
         ("获奖证书",),
     ),
-    _signed(
+    signed(
         "award_provincial",
         "省部级科技奖项",
         "第七条（八）",
@@ -316,10 +223,10 @@ _TABLE = (
         60,
         ("获奖证书",),
     ),
-    _exam("exam_senior", "高级职称资格考试", "通过全国高级专业技术资格考试", 68),
-    _exam("exam_intermediate", "中级职称资格考试", "通过全国中级专业技术资格考试", 60),
-    _exam("exam_junior", "初级职称资格考试", "通过全国初级专业技术资格考试", 52),
-    _exam("exam_practising", "执业资格或职业水平考试", "通过全国执业资格或职业水平考试", 68),
+    exam("exam_senior", "高级职称资格考试", "通过全国高级专业技术资格考试", 68),
+    exam("exam_intermediate", "中级职称资格考试", "通过全国中级专业技术资格考试", 60),
+    exam("exam_junior", "初级职称资格考试", "通过全国初级专业技术资格考试", 52),
+    exam("exam_practising", "执业资格或职业水平考试", "通过全国执业资格或职业水平考试", 68),
     Category(
         code="report_endorsed",
         subject=PROFESSIONAL,
@@ -336,7 +243,9 @@ _TABLE = (
         code="aid_assignment",
         subject=PROFESSIONAL,
         article="第七条（十一）",
-        label="援藏、援疆、援外及到基层、贫困地区支教、支农、支医、扶贫和挂职锻炼",
+        # 第六条（八）names 科技特派员 beside the other assignments; 第七条（十一）gives them all
+        # the same full year once the assignment has lasted a year.
+        label="援藏、援疆、援外及到基层、贫困地区支教、支农、支医、挂职、科技特派员和扶贫工作",
         name="援派与基层服务锻炼",
         params=(Param("months", "工作月数", "int", min=Decimal(1), unit="个月"),),
         evidence=(
@@ -359,7 +268,7 @@ _TABLE = (
         rule=PerUnit("days", 6),
         help=f"按实际服务天数计算。{BATCH_NOTE}",
     ),
-    _declared(
+    declared(
         "practice",
         "服务与实习进修",
         "第六条（二）",
@@ -368,7 +277,7 @@ _TABLE = (
         REVIEWERS,
         f"由用人单位或个人登记（第九条（二））。{BATCH_NOTE}",
     ),
-    _declared(
+    declared(
         "self_study",
         "经批准的自学活动",
         "第六条（九）",
@@ -377,7 +286,7 @@ _TABLE = (
         REVIEWERS,
         f"自学活动须经业务主管部门批准，与本业务工作有关，有计划、有考核。{BATCH_NOTE}",
     ),
-    _declared(
+    declared(
         "unit_training",
         "单位专业科目培训",
         "证明材料说明第十四项",
@@ -386,7 +295,7 @@ _TABLE = (
         REVIEWERS,
         f"培训项目须纳入主管部门年度培训计划，并报人社部门备案。{BATCH_NOTE}",
     ),
-    _declared(
+    declared(
         "department_training",
         "行业主管部门培训",
         "证明材料说明第十三项",
@@ -395,7 +304,7 @@ _TABLE = (
         REVIEWERS,
         f"培训项目须列入年度计划，并报人社部门备案。{BATCH_NOTE}",
     ),
-    _declared(
+    declared(
         "other",
         "其他继续教育形式",
         "第七条（十三）",

@@ -27,6 +27,16 @@ from .records import (
     year_check,
 )
 
+ASSESSMENT_UNKNOWN = "考核结果须为“合格”“不合格”或“不适用”。"
+# 第七条 gives hours to study whose assessment was passed ("考核合格者"): a failed one earns none.
+FAILED_NOT_COUNTED = "考核结果为不合格的学习不计学时，不能提交审核。"
+
+
+def assessment_check(declaration: Declaration) -> None:
+    """A declaration goes to review (or enters from an import) only if it may earn hours."""
+    if declaration.assessment_result == Declaration.Assessment.FAILED:
+        raise ValidationError({"assessment_result": FAILED_NOT_COUNTED})
+
 
 def declaration_fill(
     declaration: Declaration,
@@ -39,11 +49,14 @@ def declaration_fill(
     start_date: date | None,
     end_date: date | None,
     description: str,
+    assessment_result: str = Declaration.Assessment.NOT_APPLICABLE,
 ) -> None:
     """Sets a declaration's activity and its hours from the rules engine, with its natural key
     (the person set already); ValidationError by field for anything wrong. The personal form
     and every import fill a declaration here."""
     year_check(year)
+    if assessment_result not in Declaration.Assessment.values:
+        raise ValidationError({"assessment_result": ASSESSMENT_UNKNOWN})
     try:
         computation = compute(category, params)
     except RuleError as exc:
@@ -64,6 +77,7 @@ def declaration_fill(
     declaration.start_date = start_date
     declaration.end_date = end_date
     declaration.description = description.strip()
+    declaration.assessment_result = assessment_result
     declaration.basis = computation.basis
     declaration.claimed_hours = computation.hours
     declaration.computed_hours = computation.hours if computation.basis == Basis.COMPUTED else None
@@ -134,12 +148,14 @@ def declaration_delete(*, actor, declaration_id: int) -> None:
 def declaration_submit(*, actor, declaration_id: int) -> Declaration:
     with transaction.atomic():
         declaration = own_record(Declaration, actor=actor, pk=declaration_id, lock=True)
+        assessment_check(declaration)
         return record_submit(actor=actor, record=declaration, action="submit")
 
 
 def declaration_resubmit(*, actor, declaration_id: int) -> Declaration:
     with transaction.atomic():
         declaration = own_record(Declaration, actor=actor, pk=declaration_id, lock=True)
+        assessment_check(declaration)
         return record_submit(actor=actor, record=declaration, action="resubmit")
 
 

@@ -30,6 +30,7 @@ from ..selectors import ids_in
 from ..selectors_review import batch_skipped
 from ..signals import person_years_changed
 from ..workflow import Applied, transition_apply, transitions_apply
+from .exemptions import HELD_BY_RULE, exemption_rule_check, exemptions_held_by_rule
 from .summary import person_years_refresh
 
 REVIEW_BATCH = "credits.review_batch"
@@ -125,8 +126,14 @@ def review_batch(*, actor, kind: str, ids, action: str, comment: str = "") -> Ap
     """Set-based: every eligible row among ``ids`` moves; the others are left as they are."""
     model = _batch_model(kind, action)
     ids = list(ids)
+    # 第八条: an exemption that breaks its reason's condition is never filed (rows saved before
+    # the condition was enforced); it stays for a return.
+    held = exemptions_held_by_rule(actor, ids) if (kind, action) == ("exemption", "approve") else ()
+    ids = [pk for pk in ids if pk not in held]
     applied = transitions_apply(model=model, ids=ids, action=action, actor=actor, comment=comment)
     applied.skipped = batch_skipped(actor, kind, ids, [pk for pk, _, _ in applied.moved])
+    if held:
+        applied.skipped[HELD_BY_RULE] = len(held)
     _after(model=model, applied=applied, comment=comment)
     if applied.count:
         detail = {"count": applied.count}
@@ -198,6 +205,8 @@ def review_one(
     fields = {}
     if action == "approve" and kind == "declaration":
         fields = _hours_change(record, approved_hours, hours_reason)
+    if action == "approve" and kind == "exemption":
+        exemption_rule_check(record, filled_by="申请人")
     if action not in (*BATCH_ACTIONS, "revoke"):
         raise ValidationError("不支持的操作：%(action)s", params={"action": action})
     previous = record.status

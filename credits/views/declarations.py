@@ -245,6 +245,7 @@ class DeclarationUpdateView(DeclarationFormView):
             "start_date": declaration.start_date,
             "end_date": declaration.end_date,
             "description": declaration.description,
+            "assessment_result": declaration.assessment_result,
         }
         form, params_form = self.forms(
             initial=initial, params_initial=DeclarationParamsForm.initial_from(declaration.params)

@@ -16,6 +16,7 @@ from ..models import Exemption, ReviewStatus
 from ..requirements import prorate, requirement_resolve
 from ..selectors import exemptions_of, exemptions_visible_to
 from ..services import exemption_create, exemption_submit, exemption_update, exemption_withdraw
+from ..services.exemptions import AWAY_MORE_THAN, ON_DUTY_BELOW
 from .common import error_message, record_context
 
 EXAMPLE_MONTHS = 6
@@ -47,6 +48,8 @@ class ExemptionFormView(ProfessionalRequiredMixin, View):
             "example_months": EXAMPLE_MONTHS,
             "example_year": year,
             "example_rows": prorated_rows(self.person, year, EXAMPLE_MONTHS),
+            "away_more_than": AWAY_MORE_THAN,
+            "on_duty_below": ON_DUTY_BELOW,
         }
         return render(self.request, self.template_name, context)
 

@@ -80,7 +80,7 @@ def test_invalid_exemptions_are_refused(actor, overrides, field, message):
 def test_a_second_live_exemption_for_the_same_year_is_refused(actor):
     first = exemption_create(actor=actor, **exemption_data())
     with pytest.raises(ValidationError) as caught:
-        exemption_create(actor=actor, **exemption_data(reason="sick_leave"))
+        exemption_create(actor=actor, **exemption_data(reason="sick_leave", on_duty_months=5))
     assert caught.value.message_dict == {"year": ["2019 年度已有一份折算申请，请勿重复申请。"]}
     assert Exemption.objects.count() == 1
     # another year is fine, and so is the same year once the first is withdrawn
@@ -88,7 +88,7 @@ def test_a_second_live_exemption_for_the_same_year_is_refused(actor):
     exemption_evidence_add(actor=actor, exemption_id=first.pk, upload=pdf())
     exemption_submit(actor=actor, exemption_id=first.pk)
     exemption_withdraw(actor=actor, exemption_id=first.pk)
-    exemption_create(actor=actor, **exemption_data(reason="sick_leave"))
+    exemption_create(actor=actor, **exemption_data(reason="sick_leave", on_duty_months=5))
     assert Exemption.objects.filter(year=2019).count() == 2
 
 

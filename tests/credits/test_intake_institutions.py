@@ -317,6 +317,7 @@ def test_results_report_commit_queue_and_idempotency(
             programme.end_date,
         )
         assert "平人社专技〔2025〕3号" in declaration.description
+        assert declaration.get_assessment_result_display() == "合格"  # 第十条's 考核结果
         assert not declaration.evidence.exists()
     assert entered[a.pk].claimed_hours == 24 and entered[b.pk].claimed_hours == 16
     assert {
