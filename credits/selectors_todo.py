@@ -30,6 +30,7 @@ from django.db.models import (
 from django.db.models.functions import Left, Length, Reverse, StrIndex, Substr
 from django.utils import timezone
 
+from accounts.history import PersonHistory, histories_of
 from accounts.models import Person
 from orgtree.models import Org, OrgAdmin
 from orgtree.selectors import orgs_visible_to, scope_paths, scope_q
@@ -128,14 +129,18 @@ def incomplete_people(*, year: int) -> QuerySet:
     return _with_summaries(queryset, [year]).select_related("user")
 
 
-def _shortfall(person: Person, index: int, year: int, resolver) -> Shortfall:
+def _shortfall(person: Person, index: int, year: int, facts) -> Shortfall:
     """The summary's figures (REQUIREMENTS.md: a subject deemed complete counts at least its
     minimum towards the total), or for a person without one the year's requirement resolved
-    for their region and title level, nothing filed."""
+    for the region and title level in force that year, nothing filed."""
     values = {name: getattr(person, f"{_summary_alias(index)}_{name}") for name in SUMMARY_FIELDS}
     if getattr(person, f"{_summary_alias(index)}_pk") is None:
-        required = resolver().resolve(
-            year=year, region_code=person.region_id, title_level=person.title_level
+        resolver, histories = facts()
+        history = histories[person.pk]
+        required = resolver.resolve(
+            year=year,
+            region_code=history.region_in(year),
+            title_level=history.title_level_in(year),
         )
         return Shortfall(
             year, False, ZERO, ZERO, required.public, required.professional, required.total
@@ -169,18 +174,20 @@ def _shortfall(person: Person, index: int, year: int, resolver) -> Shortfall:
 
 
 def people_rows(people, kind: str, year: int) -> list[PersonRow]:
-    """The rows of a page (or an export) of :func:`people_todo`: the requirement table is read
-    once (two queries), and only when some person has no summary row."""
-    loaded: list[RequirementResolver] = []
+    """The rows of a page (or an export) of :func:`people_todo`: the requirement table and the
+    people's histories are read once (five queries), and only when some person has no
+    summary row."""
+    people = list(people)
+    loaded: list[tuple[RequirementResolver, dict[int, PersonHistory]]] = []
 
-    def resolver() -> RequirementResolver:
+    def facts() -> tuple[RequirementResolver, dict[int, PersonHistory]]:
         if not loaded:
-            loaded.append(RequirementResolver())
+            loaded.append((RequirementResolver(), histories_of([p.pk for p in people])))
         return loaded[0]
 
     years = list_years(kind, year)
     return [
-        PersonRow(person, [_shortfall(person, i, y, resolver) for i, y in enumerate(years)])
+        PersonRow(person, [_shortfall(person, i, y, facts) for i, y in enumerate(years)])
         for person in people
     ]
 

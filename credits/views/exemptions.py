@@ -13,7 +13,7 @@ from portal.forms import form_errors_add
 
 from ..forms import ExemptionForm, year_asked
 from ..models import Exemption, ReviewStatus
-from ..requirements import prorate, requirement_resolve
+from ..requirements import person_requirement, prorate
 from ..selectors import exemptions_of, exemptions_visible_to
 from ..services import exemption_create, exemption_submit, exemption_update, exemption_withdraw
 from ..services.exemptions import AWAY_MORE_THAN, ON_DUTY_BELOW
@@ -24,9 +24,7 @@ EXAMPLE_MONTHS = 6
 
 def prorated_rows(person, year: int, months: int) -> list[dict]:
     """Each minimum of the person's year before and after pro-rating (for the explanation)."""
-    required = requirement_resolve(
-        year=year, region_code=person.region_id, title_level=person.title_level
-    )
+    required = person_requirement(person=person, year=year)
     return [
         {"label": label, "minimum": minimum, "prorated": prorate(minimum, months)}
         for label, minimum in (

@@ -212,3 +212,14 @@ def test_histories_load_in_a_fixed_number_of_queries(tree, django_assert_num_que
         moved(person, tree.hospital2, on=datetime.date(2025, 1, 1))
     with django_assert_num_queries(3):
         assert len(histories_of([p.pk for p in people])) == 3
+
+
+def test_the_todo_list_holds_a_year_without_filings_to_that_years_title(tree):
+    from credits.selectors_todo import people_rows, people_todo
+
+    person = make_person(tree.lh_hospital, title_level="junior")
+    promote(person, level="senior", year=2024)
+    queryset = people_todo(tree.admins["lh_hospital"], "two_years", year=2024)
+    (row,) = [row for row in people_rows(queryset, "two_years", 2024) if row.person.pk == person.pk]
+    required = {shortfall.year: shortfall.public for shortfall in row.shortfalls}
+    assert required == {2023: 30, 2024: 40}
