@@ -23,42 +23,52 @@ def register_profile_menu() -> None:
     register_menu_item("我的备案信息", "orgtree:my-filing", is_admin, order=88, group="system")
 
 
-def _changed_message(form, changed: list[str], what: str) -> str:
-    labels = "、".join(str(form.fields[field].label) for field in changed)
-    return f"已保存{what}（修改了：{labels}）。"
+class _DetailsEditView(OrgAdminRequiredMixin, View):
+    """The form for one object the user may edit, saved through its service, which answers
+    the fields it changed; a subclass says how to find, save, show and leave the object."""
 
-
-class OrgEditView(OrgAdminRequiredMixin, View):
-    template_name = "orgtree/org_edit.html"
+    form_class: type
+    what: str  # 机构信息, 备案信息: named in the message
 
     def get(self, request, pk):
-        org = self.get_org(pk)
-        return self.render(org, OrgEditForm(instance=org))
+        target = self.get_target(pk)
+        return self.render(target, self.form_class(instance=target))
 
     def post(self, request, pk):
-        org = self.get_org(pk)
-        form = OrgEditForm(request.POST, instance=org)
+        target = self.get_target(pk)
+        form = self.form_class(request.POST, instance=target)
         if form.is_valid():
             try:
-                _, changed = org_update(
-                    actor=request.user,
-                    org_id=org.pk,
-                    data=form.cleaned_data,
-                    ip=client_ip(request),
-                )
+                changed = self.save(target, form.cleaned_data)
             except ValidationError as exc:
                 form_errors_add(form, exc)
             else:
                 if changed:
-                    messages.success(request, _changed_message(form, changed, "机构信息"))
+                    labels = "、".join(str(form.fields[name].label) for name in changed)
+                    messages.success(request, f"已保存{self.what}（修改了：{labels}）。")
                 else:
                     messages.info(request, "没有修改任何内容。")
-                return redirect("orgtree:org-detail", pk=org.pk)
-        return self.render(org, form)
+                return self.done(target)
+        return self.render(target, form)
 
-    def get_org(self, pk) -> Org:
+
+class OrgEditView(_DetailsEditView):
+    template_name = "orgtree/org_edit.html"
+    form_class = OrgEditForm
+    what = "机构信息"
+
+    def get_target(self, pk) -> Org:
         queryset = orgs_visible_to(self.request.user).select_related("region__parent", "parent")
         return get_object_or_404(queryset, pk=pk)
+
+    def save(self, org: Org, data: dict) -> list[str]:
+        _, changed = org_update(
+            actor=self.request.user, org_id=org.pk, data=data, ip=client_ip(self.request)
+        )
+        return changed
+
+    def done(self, org: Org):
+        return redirect("orgtree:org-detail", pk=org.pk)
 
     def render(self, org: Org, form: OrgEditForm):
         # The page shows the fixed facts (name, code, kind, region, parent), which the form
@@ -77,38 +87,24 @@ class OrgAdminFilingListView(OrgAdminRequiredMixin, View):
         return render(request, self.template_name, {"admins": admins})
 
 
-class OrgAdminFilingEditView(OrgAdminRequiredMixin, View):
+class OrgAdminFilingEditView(_DetailsEditView):
     """One of the user's own 管理员信息备案表; anybody else's answers 404."""
 
     template_name = "orgtree/org_admin_filing_edit.html"
+    form_class = OrgAdminFilingForm
+    what = "备案信息"
 
-    def get(self, request, pk):
-        admin = self.get_admin(pk)
-        return self.render(admin, OrgAdminFilingForm(instance=admin))
-
-    def post(self, request, pk):
-        admin = self.get_admin(pk)
-        form = OrgAdminFilingForm(request.POST, instance=admin)
-        if form.is_valid():
-            try:
-                _, changed = org_admin_filing_update(
-                    actor=request.user,
-                    admin_id=admin.pk,
-                    data=form.cleaned_data,
-                    ip=client_ip(request),
-                )
-            except ValidationError as exc:
-                form_errors_add(form, exc)
-            else:
-                if changed:
-                    messages.success(request, _changed_message(form, changed, "备案信息"))
-                else:
-                    messages.info(request, "没有修改任何内容。")
-                return redirect_next(request, "orgtree:my-filing")
-        return self.render(admin, form)
-
-    def get_admin(self, pk) -> OrgAdmin:
+    def get_target(self, pk) -> OrgAdmin:
         return get_object_or_404(org_admins_own(self.request.user), pk=pk)
+
+    def save(self, admin: OrgAdmin, data: dict) -> list[str]:
+        _, changed = org_admin_filing_update(
+            actor=self.request.user, admin_id=admin.pk, data=data, ip=client_ip(self.request)
+        )
+        return changed
+
+    def done(self, admin: OrgAdmin):
+        return redirect_next(self.request, "orgtree:my-filing")
 
     def render(self, admin: OrgAdmin, form: OrgAdminFilingForm):
         return render(self.request, self.template_name, {"admin": admin, "form": form})
