@@ -1,6 +1,7 @@
-"""Demo data for certificates (make run): the demo offices' approved seals, and 张伟 (login
-"demo") with filed hours for 2021–2025 and a rendered merged certificate, so that printing and
-verification can be tried at once."""
+"""Demo data for certificates (make run): the demo's issuing offices' approved seals (the
+province and the two cities; 新华区's people get 平顶山's seal, 管理办法 第十二条), and 张伟
+(login "demo") with filed hours for 2021–2025 and a rendered merged certificate, so that
+printing and verification can be tried at once."""
 
 from django.db import transaction
 
@@ -17,16 +18,20 @@ from .services import (
     issue_render,
     seal_apply,
     seal_approve,
+    seal_revoke,
     seal_text_default,
 )
 
-# (region of the office, its admin's username): the demo hierarchy's HRSS offices.
+# (region of the office, its admin's username): the demo hierarchy's issuing HRSS offices.
 SEAL_OFFICES = [
     ("410000", "hrss_province"),
     ("410400", "hrss_pds"),
-    ("410402", "hrss_xinhua"),
     ("411100", "hrss_luohe"),
 ]
+# 新华区 is an ordinary district: demo databases made before the issuance level was enforced
+# gave its office a seal, which is stopped here.
+XINHUA = "410402"
+COUNTY_SEAL_END = "县（市、区）人社部门不单独启用专用章（管理办法第十二条），改用平顶山市专用章"
 # 张伟's years: (year, public hours, professional hours); 2025 falls short of the 60.
 DEMO_YEARS = [(2021, 30, 60), (2022, 32, 64), (2023, 30, 72), (2024, 36, 60), (2025, 30, 48)]
 DEMO_REVIEWERS = ["unit_pds_hospital1", "dept_pds_health", "hrss_pds"]
@@ -34,6 +39,11 @@ DEMO_REVIEWERS = ["unit_pds_hospital1", "dept_pds_health", "hrss_pds"]
 
 def seals_ensure() -> None:
     province_admin = User.objects.get(username="hrss_province")
+    county_seals = Seal.objects.filter(
+        status=Seal.Status.APPROVED, office__kind=Org.Kind.HRSS, office__region_id=XINHUA
+    )
+    for seal_id in county_seals.values_list("pk", flat=True):
+        seal_revoke(actor=province_admin, seal_id=seal_id, reason=COUNTY_SEAL_END)
     for region_code, username in SEAL_OFFICES:
         office = Org.objects.get(kind=Org.Kind.HRSS, region_id=region_code, status="approved")
         if Seal.objects.filter(office=office, status=Seal.Status.APPROVED).exists():

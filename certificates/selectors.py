@@ -7,22 +7,24 @@ to the HRSS admins of the office, and every seal to the province.
 
 from collections.abc import Collection
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import Person
 from credits.selectors import ids_in
-from orgtree.models import Org
-from orgtree.roles import hrss_offices, is_province_admin
+from orgtree.models import Org, Region
+from orgtree.roles import hrss_offices, is_issuing_office, is_province_admin, issuing_office_q
 from orgtree.selectors import scope_q
 
 from .models import CertificateIssue, Seal
 
 
 def seal_offices_for(user) -> QuerySet[Org]:
-    """The HRSS offices whose seal the user may apply for: those they administer."""
-    return Org.objects.filter(
-        pk__in=[office.pk for office in hrss_offices(user)], kind=Org.Kind.HRSS
-    ).select_related("region", "region__parent")
+    """The HRSS offices whose seal the user may apply for: those they administer that issue
+    certificates (the province, a 省辖市, a 省直管县（市）; 管理办法 第十二条)."""
+    issuing = [office.pk for office in hrss_offices(user) if is_issuing_office(office)]
+    return Org.objects.filter(pk__in=issuing, kind=Org.Kind.HRSS).select_related(
+        "region", "region__parent"
+    )
 
 
 def seals_visible_to(user) -> QuerySet[Seal]:
@@ -34,15 +36,24 @@ def seals_visible_to(user) -> QuerySet[Seal]:
 
 
 def seal_for_unit(unit: Org) -> Seal | None:
-    """The approved seal nearest above ``unit``: its county's, else its city's, else the
-    province's. None when no office on the way has one: no certificate is issued then."""
+    """The seal a certificate of ``unit``'s people carries: the approved seal of the issuing
+    office above the unit (the nearest 省直管县（市）, 省辖市 or the province: 管理办法 第十二条;
+    an ordinary county's or zone's seal is never used), else the province's. None when neither
+    has one: no certificate is issued then. One query."""
     ancestor_ids = [int(part) for part in unit.path.strip("/").split("/") if part]
+    # An issuing office with another issuing office below it on the unit's path is not the
+    # unit's issuer (平顶山 for an 汝州 unit); the province stands in for any issuer without a
+    # seal.
+    issuer_below = Org.objects.filter(
+        issuing_office_q(), pk__in=ancestor_ids, level__gt=OuterRef("office__level")
+    )
     return (
         Seal.objects.filter(
+            issuing_office_q("office__"),
             status=Seal.Status.APPROVED,
             office_id__in=ancestor_ids,
-            office__kind=Org.Kind.HRSS,
         )
+        .exclude(Q(Exists(issuer_below)) & ~Q(office__region__level=Region.Level.PROVINCE))
         .select_related("office")
         .order_by("-office__level")
         .first()

@@ -2,8 +2,10 @@
 
 A row waits for an actor when the transition table has an ``approve`` entry for its status
 (and route) whose reviewer kind is a kind of org the actor administers, and its ``org_path``
-lies under one of those orgs. Pages walk the queue with a keyset on (submitted_at, id), so a
-page costs the same on the first page as on the ten-thousandth, whatever the queue's size.
+lies under one of those orgs (for the HRSS filing step, under the office that files it: the
+nearest HRSS office above the unit, see ``orgtree.selectors.filing_scope_q``). Pages walk the
+queue with a keyset on (submitted_at, id), so a page costs the same on the first page as on
+the ten-thousandth, whatever the queue's size.
 """
 
 from dataclasses import dataclass, field
@@ -14,14 +16,24 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
 from orgtree.roles import roles_of
-from orgtree.selectors import scope_q
+from orgtree.selectors import filing_scope_parts, filing_scope_q, scope_q
 from portal.forms import DATE_MAX, DATE_MIN, id_parse
 from portal.ids import normalize_id_number
 from portal.pagination import bounded_count, in_one_query
 
 from .models import Declaration, Exemption, ReviewStatus
 from .selectors import ids_in
-from .workflow import ANY, DEPT, entries_for, event_action, own_person_ids, step_for
+from .workflow import (
+    ANY,
+    DEPT,
+    HRSS,
+    entries_for,
+    event_action,
+    own_person_ids,
+    step_for,
+    step_holds,
+    step_scope_q,
+)
 
 KINDS = {"declaration": Declaration, "exemption": Exemption}
 KIND_LABELS = {"declaration": "学时申报", "exemption": "学时折算"}
@@ -35,18 +47,22 @@ DEFAULT_PAGE_SIZE = 20
 
 def queue_entries(actor) -> list[Q]:
     """The rows waiting for this actor's step, as disjoint parts: one per (status, route) of the
-    transition table that they review. Each part is one status, so an index on (status,
-    submitted_at, id) serves it in queue order and stops after a page; an OR of the parts would
-    be read whole and sorted (4 s a page for the province at 5,000,000 declarations)."""
+    transition table that they review (and, at the filing step, per path range they file).
+    Each part is one status, so an index on (status, submitted_at, id) serves it in queue order
+    and stops after a page; an OR of the parts would be read whole and sorted (4 s a page for
+    the province at 5,000,000 declarations)."""
     entries = []
     roles = roles_of(actor)
     for status, route, step in entries_for("approve"):
         if not roles.paths(step.who):
             continue
-        entry = Q(status=status) & scope_q(actor, kinds=[step.who])
+        entry = Q(status=status)
         if route != ANY:
             entry &= Q(has_department=route == DEPT)
-        entries.append(entry)
+        # The filing step's scope is path ranges (the office's subtree without its child
+        # offices'): one part per range, each one index range.
+        scopes = filing_scope_parts(actor) if step.filing else [step_scope_q(actor, step)]
+        entries += [entry & scope for scope in scopes]
     return entries
 
 
@@ -253,21 +269,31 @@ def keyset_page(
 def step_of(actor, record):
     """The actor's step for this record (a workflow Step) or None when it is not theirs."""
     step = step_for(record.status, "approve", record.has_department)
-    if step is None:
-        return None
-    if any(record.org_path.startswith(path) for path in roles_of(actor).paths(step.who)):
+    if step is not None and step_holds(actor, step, record.org_path):
         return step
     return None
 
 
 def may_revoke(actor, record) -> bool:
     step = step_for(record.status, "revoke", record.has_department)
-    return step is not None and any(
-        record.org_path.startswith(path) for path in roles_of(actor).paths(step.who)
-    )
+    return step is not None and step_holds(actor, step, record.org_path)
+
+
+def filing_elsewhere_q() -> Q:
+    """The rows waiting at the HRSS filing step (whoever files them)."""
+    q = Q(pk__in=[])
+    for status, route, step in entries_for("approve"):
+        if step.filing:
+            part = Q(status=status)
+            if route != ANY:
+                part &= Q(has_department=route == DEPT)
+            q |= part
+    return q
 
 
 # --- Batch outcome ----------------------------------------------------------------------------
+
+FILED_BELOW = "由下级人社部门备案，您可以查看，不能备案、退回或不予通过"
 
 
 def batch_skipped(actor, kind: str, ids, moved) -> dict[str, int]:
@@ -288,6 +314,14 @@ def batch_skipped(actor, kind: str, ids, moved) -> dict[str, int]:
             reasons["为您本人的记录，不能由本人审核"] = mine
             found += mine
         queryset = queryset.exclude(person_id__in=own)
+    if roles_of(actor).is_hrss:
+        # At the filing step under the actor's offices, but filed by an office below them.
+        below = filing_elsewhere_q() & scope_q(actor, kinds=[HRSS]) & ~filing_scope_q(actor)
+        lower = queryset.filter(below).count()
+        if lower:
+            reasons[FILED_BELOW] = lower
+            found += lower
+            queryset = queryset.exclude(below)
     for row in queryset.values("status").annotate(n=Count("pk")).order_by("status"):
         label = ReviewStatus(row["status"]).label
         reasons[f"当前状态为“{label}”，不在您的审核环节（可能已被他人处理）"] = row["n"]

@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from accounts.models import Person
 from orgtree.models import Org
-from orgtree.selectors import scope_q
+from orgtree.roles import roles_of
+from orgtree.selectors import filing_scope_q, in_filing_scope, offices_above, scope_q
 from portal.bulk import rows_insert
 
 from .models import Declaration, ReviewEvent, ReviewStatus
@@ -36,6 +37,10 @@ ANY, DEPT, DIRECT = "any", "dept", "direct"
 class Step:
     next_status: str
     who: str
+    # The HRSS filing step (第五步 "上报到同级人社部门进行备案") belongs to the nearest HRSS office
+    # above the unit alone; the offices above it see the row but do not file, return or reject
+    # it (they still revoke filed rows in their spot checks).
+    filing: bool = False
 
 
 TRANSITIONS: dict[tuple[str, str, str], Step] = {
@@ -51,12 +56,12 @@ TRANSITIONS: dict[tuple[str, str, str], Step] = {
     (S.UNIT_APPROVED, "return", DEPT): Step(S.RETURNED, DEPARTMENT),
     (S.UNIT_APPROVED, "reject", DEPT): Step(S.REJECTED, DEPARTMENT),
     # 第五步 人社部门备案 (无主管部门的单位审核后直接到这里)
-    (S.UNIT_APPROVED, "approve", DIRECT): Step(S.FILED, HRSS),
-    (S.UNIT_APPROVED, "return", DIRECT): Step(S.RETURNED, HRSS),
-    (S.UNIT_APPROVED, "reject", DIRECT): Step(S.REJECTED, HRSS),
-    (S.DEPT_APPROVED, "approve", ANY): Step(S.FILED, HRSS),
-    (S.DEPT_APPROVED, "return", ANY): Step(S.RETURNED, HRSS),
-    (S.DEPT_APPROVED, "reject", ANY): Step(S.REJECTED, HRSS),
+    (S.UNIT_APPROVED, "approve", DIRECT): Step(S.FILED, HRSS, filing=True),
+    (S.UNIT_APPROVED, "return", DIRECT): Step(S.RETURNED, HRSS, filing=True),
+    (S.UNIT_APPROVED, "reject", DIRECT): Step(S.REJECTED, HRSS, filing=True),
+    (S.DEPT_APPROVED, "approve", ANY): Step(S.FILED, HRSS, filing=True),
+    (S.DEPT_APPROVED, "return", ANY): Step(S.RETURNED, HRSS, filing=True),
+    (S.DEPT_APPROVED, "reject", ANY): Step(S.REJECTED, HRSS, filing=True),
     # 抽查审验: a filed record struck with a reason
     (S.FILED, "revoke", ANY): Step(S.REVOKED, HRSS),
 }
@@ -94,15 +99,40 @@ def own_person_ids(actor) -> tuple[int, ...]:
     return cache["_own_person_ids"]
 
 
-def actor_q(actor, who: str) -> Q:
-    """The rows this actor may move for a step whose actor kind is ``who``; a reviewer never
-    moves a record of their own."""
-    if who == DECLARANT:
+def step_scope_q(actor, step: Step) -> Q:
+    """The rows under the orgs whose admins take ``step`` (a reviewer's step): every org of
+    the step's kind the actor administers, or for the filing step only the offices that file
+    the row (:func:`orgtree.selectors.filing_scope_q`)."""
+    return filing_scope_q(actor) if step.filing else scope_q(actor, kinds=[step.who])
+
+
+def step_holds(actor, step: Step, org_path: str) -> bool:
+    """:func:`step_scope_q` for one row's path, in Python."""
+    if step.filing:
+        return in_filing_scope(actor, org_path)
+    return any(org_path.startswith(path) for path in roles_of(actor).paths(step.who))
+
+
+def actor_q(actor, step: Step) -> Q:
+    """The rows this actor may move at ``step``; a reviewer never moves a record of their
+    own."""
+    if step.who == DECLARANT:
         return Q(person__user=actor)
-    q = scope_q(actor, kinds=[who])
+    q = step_scope_q(actor, step)
     own = own_person_ids(actor)
 
     return q & ~Q(person_id__in=own) if own else q
+
+
+def filing_office_above(actor, org_path: str) -> Org | None:
+    """The HRSS office that files a row at ``org_path`` when it lies below one of the actor's
+    HRSS offices without being theirs to file (None otherwise, so that nothing is said about
+    rows out of the actor's scope)."""
+    if not any(org_path.startswith(path) for path in roles_of(actor).paths(HRSS)):
+        return None
+    if in_filing_scope(actor, org_path):
+        return None
+    return offices_above([org_path])[org_path]
 
 
 def entries_for(action: str) -> list[tuple[str, str, Step]]:
@@ -196,7 +226,7 @@ def transitions_apply(
     ids = list(ids)
     applied = Applied()
     for status, route, step in entries_for(action):
-        eligible = model.objects.filter(actor_q(actor, step.who), ids_in("pk", ids), status=status)
+        eligible = model.objects.filter(actor_q(actor, step), ids_in("pk", ids), status=status)
         if route != ANY:
             eligible = eligible.filter(has_department=route == DEPT)
         # Lock in id order (no deadlocks between batches); a row another transaction moved
@@ -245,6 +275,13 @@ def transition_apply(*, record, action: str, actor, comment: str = "", **fields)
         )
     if step.who != DECLARANT and record.person_id in own_person_ids(actor):
         raise ValidationError("不能审核本人的申报。")
+    if step.filing and not step_holds(actor, step, record.org_path):
+        office = filing_office_above(actor, record.org_path)
+        if office is not None:
+            raise ValidationError(
+                "该记录由%(office)s备案，您可以查看，但不能%(action)s。",
+                params={"office": office.name, "action": ACTION_LABELS[event_action(action, step)]},
+            )
     applied = transitions_apply(
         model=type(record), ids=[record.pk], action=action, actor=actor, comment=comment, **fields
     )

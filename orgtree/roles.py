@@ -8,8 +8,10 @@ service given a user object keeps it for its own call. A service that grants or 
 calls :func:`roles_forget` on the user object it changed.
 """
 
+from functools import cached_property
+
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import BigIntegerField, QuerySet
+from django.db.models import BigIntegerField, Q, QuerySet
 from django.db.models.functions import Cast
 from guardian.models import UserObjectPermission
 
@@ -54,6 +56,29 @@ def is_province_office(org: Org) -> bool:
     return org.kind == Org.Kind.HRSS and org.region.level == Region.Level.PROVINCE
 
 
+# 管理办法 第十二条: certificates are issued (发放) by the province for 省直 units and by the
+# offices of the 省辖市 and 省直管县（市） for theirs; an ordinary county, district or functional
+# zone office holds no seal, and its units' certificates carry their city's.
+ISSUING_LEVELS = (Region.Level.PROVINCE, Region.Level.CITY)
+
+
+def is_issuing_office(org: Org) -> bool:
+    """An HRSS office that holds a continuing-education seal and issues certificates: the
+    province, a 省辖市 or a 省直管县（市）. (:func:`issuing_office_q` is the same rule in SQL.)"""
+    return org.kind == Org.Kind.HRSS and (
+        org.region.level in ISSUING_LEVELS or org.region.directly_administered
+    )
+
+
+def issuing_office_q(prefix: str = "") -> Q:
+    """:func:`is_issuing_office` as a filter on orgs, reached through ``prefix`` (e.g.
+    ``"office__"`` from a seal)."""
+    return Q(**{f"{prefix}kind": Org.Kind.HRSS}) & (
+        Q(**{f"{prefix}region__level__in": ISSUING_LEVELS})
+        | Q(**{f"{prefix}region__directly_administered": True})
+    )
+
+
 class Roles:
     """The orgs a user administers (region loaded), highest first, and what follows from them."""
 
@@ -68,6 +93,25 @@ class Roles:
     def paths(self, *kinds: str) -> tuple[str, ...]:
         """The scope paths of the user's orgs of these kinds (e.g. the offices that file)."""
         return outermost(org.path for org in self.orgs if org.kind in kinds)
+
+    @cached_property
+    def filing_paths(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """For each HRSS office the user administers: its path and the paths of the approved
+        HRSS offices directly below it, in byte order. An office files (备案) what lies under
+        its own path but under none of those (周口 guide 第五步: 上报到同级人社部门进行备案);
+        deeper offices lie under the direct ones. Read in one query, the first time it is asked
+        for."""
+        if not self.hrss_offices:
+            return ()
+        children: dict[int, list[str]] = {office.pk: [] for office in self.hrss_offices}
+        rows = Org.objects.filter(
+            parent_id__in=list(children), kind=Org.Kind.HRSS, status=Org.Status.APPROVED
+        )
+        for parent_id, path in rows.values_list("parent_id", "path"):
+            children[parent_id].append(path)
+        return tuple(
+            (office.path, tuple(sorted(children[office.pk]))) for office in self.hrss_offices
+        )
 
 
 NO_ROLES = Roles()

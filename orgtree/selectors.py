@@ -9,10 +9,10 @@ query and download filters through :func:`scope_q` / :func:`orgs_visible_to`.
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Lookup, Q, QuerySet
 
 from .models import Org, OrgAdmin, Region
-from .roles import roles_of
+from .roles import issuing_office_q, roles_of
 
 
 def scope_paths(user) -> tuple[str, ...]:
@@ -30,6 +30,100 @@ def scope_q(user, field: str = "org_path", *, kinds: Iterable[str] | None = None
     for path in paths:
         q |= Q(**{f"{field}__startswith": path})
     return q
+
+
+class _PathCompare(Lookup):
+    """``path <op> value`` in the byte order of ``LIKE 'prefix%'``: PostgreSQL's pattern
+    operators, which the varchar_pattern_ops indexes on the path columns serve (a plain ``>=``
+    would use the database's collation, which orders "/" and digits its own way); SQLite
+    compares text byte by byte already. Used as an expression: ``Q(PathFrom(F(field), value))``.
+    """
+
+    operators: tuple[str, str] = ("", "")  # (PostgreSQL, other databases)
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        postgresql, other = self.operators
+        operator = postgresql if connection.vendor == "postgresql" else other
+        return f"{lhs} {operator} {rhs}", [*lhs_params, *rhs_params]
+
+
+class PathFrom(_PathCompare):
+    operators = ("~>=~", ">=")
+
+
+class PathBefore(_PathCompare):
+    operators = ("~<~", "<")
+
+
+def path_end(path: str) -> str:
+    """The first string after every path under ``path``: "/1/7/" -> "/1/70" ("/" is followed
+    by "0"), so that "starts with /1/7/" is exactly "from /1/7/, before /1/70"."""
+    return path[:-1] + chr(ord(path[-1]) + 1)
+
+
+def filing_ranges(user) -> tuple[tuple[str, str], ...]:
+    """The path ranges [from, before) whose rows the user files (备案): for each HRSS office
+    they administer, its subtree with the subtrees of its HRSS child offices cut out (周口
+    guide 第五步: the nearest HRSS office above the unit files). An office without offices
+    below it has one range, its subtree; the province, one more than its cities."""
+    ranges = []
+    for path, below in roles_of(user).filing_paths:
+        start = path
+        for child in below:  # in byte order, as the ranges compare
+            if start < child:
+                ranges.append((start, child))
+            start = max(start, path_end(child))
+        if start < path_end(path):
+            ranges.append((start, path_end(path)))
+    return tuple(ranges)
+
+
+def filing_scope_parts(user, field: str = "org_path") -> list[Q]:
+    """:func:`filing_scope_q` as disjoint parts, one path range each: a range is one index
+    range on (status, path), so a queue part reads only the rows the user files, however
+    many the offices below them hold (with "under the office but not under a child office",
+    PostgreSQL read every row of the province to find the province's own few)."""
+    return [
+        Q(PathFrom(F(field), start)) & Q(PathBefore(F(field), before))
+        for start, before in filing_ranges(user)
+    ]
+
+
+def filing_scope_q(user, field: str = "org_path") -> Q:
+    """A filter on ``field`` that keeps the rows whose filing (备案) is the user's: those under
+    an HRSS office they administer but under none of its HRSS child offices (offices higher
+    up still see them through :func:`scope_q`, but do not file them)."""
+    q = Q(pk__in=[])
+    for part in filing_scope_parts(user, field):
+        q |= part
+    return q
+
+
+def in_filing_scope(user, path: str) -> bool:
+    """:func:`filing_scope_q` for one path, in Python."""
+    return any(start <= path < before for start, before in filing_ranges(user))
+
+
+def offices_above(paths: Iterable[str], *, issuing: bool = False) -> dict[str, Org | None]:
+    """For each path, the nearest approved HRSS office at or above it (None when there is
+    none); with ``issuing``, the nearest office that issues certificates
+    (:func:`orgtree.roles.is_issuing_office`). One query for all the paths."""
+    paths = list(paths)
+    ids = {path: [int(part) for part in path.strip("/").split("/") if part] for path in paths}
+    offices = Org.objects.filter(
+        pk__in={pk for chain in ids.values() for pk in chain},
+        kind=Org.Kind.HRSS,
+        status=Org.Status.APPROVED,
+    )
+    if issuing:
+        offices = offices.filter(issuing_office_q())
+    by_pk = offices.select_related("region").in_bulk()
+    return {
+        path: next((by_pk[pk] for pk in reversed(chain) if pk in by_pk), None)
+        for path, chain in ids.items()
+    }
 
 
 def orgs_visible_to(user) -> QuerySet[Org]:
@@ -117,6 +211,12 @@ def org_admins_visible_to(user) -> QuerySet[OrgAdmin]:
     return OrgAdmin.objects.filter(scope_q(user, "org__path"), active=True).select_related(
         "org", "user"
     )
+
+
+def org_admins_own(user) -> QuerySet[OrgAdmin]:
+    """The user's own active admin roles (one per org they administer), with their filing
+    information: the rows only they may edit (我的备案信息)."""
+    return org_admins_visible_to(user).filter(user_id=user.pk).order_by("org__name", "pk")
 
 
 def org_admins_below(user) -> QuerySet[OrgAdmin]:

@@ -13,6 +13,21 @@ import stdnum
 
 LOC = Path(stdnum.__file__).parent / "cn" / "loc.dat"
 OUT = Path(__file__).resolve().parent.parent / "fixtures" / "regions.json"
+# 省直管县（市）: the counties the province administers directly (their offices file and issue
+# like a 省辖市's, 管理办法 第十二条); 济源 (419001, level city) is one too.
+DIRECTLY_ADMINISTERED = {
+    "410181",  # 巩义市
+    "410225",  # 兰考县
+    "410482",  # 汝州市
+    "410526",  # 滑县
+    "410783",  # 长垣市
+    "411381",  # 邓州市
+    "411481",  # 永城市
+    "411525",  # 固始县
+    "411628",  # 鹿邑县
+    "411729",  # 新蔡县
+    "419001",  # 济源市
+}
 ZONES = [
     ("411171", "漯河经济技术开发区"),
     ("411172", "漯河市城乡一体化示范区"),
@@ -61,7 +76,12 @@ def main() -> None:
             {
                 "model": "orgtree.region",
                 "pk": code,
-                "fields": {"name": name, "level": level, "parent": parent},
+                "fields": {
+                    "name": name,
+                    "level": level,
+                    "parent": parent,
+                    "directly_administered": code in DIRECTLY_ADMINISTERED,
+                },
             }
         )
     OUT.write_text(json.dumps(objects, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -180,6 +180,48 @@ class SharedTree:
         )
 
 
+def ruzhou_add(tree: Tree) -> Tree:
+    """Adds 汝州 (410482), a 省直管县（市）, to ``tree`` in the calling test's transaction (the
+    shared copy stays as it is): its HRSS office under 平顶山's, where the tree keeps it, and a
+    unit without a department under that office, each with an admin: ``tree.ruzhou``,
+    ``tree.ruzhou_unit``, ``tree.admins["ruzhou"]``, ``tree.admins["ruzhou_unit"]``."""
+    from orgtree.models import Org, Region
+    from orgtree.services import org_insert
+    from tests.factories import credit_code
+
+    Region.objects.update_or_create(
+        code="410482",
+        defaults={
+            "name": "汝州市",
+            "level": Region.Level.COUNTY,
+            "parent_id": tree.pds.region_id,
+            "directly_administered": True,
+        },
+    )
+    tree.ruzhou = org_insert(
+        org=Org(
+            kind=Org.Kind.HRSS,
+            name="汝州市人力资源和社会保障局",
+            region_id="410482",
+            status=Org.Status.APPROVED,
+        ),
+        parent=tree.pds,
+    )
+    tree.ruzhou_unit = org_insert(
+        org=Org(
+            kind=Org.Kind.UNIT,
+            name="汝州市人民医院",
+            region_id="410482",
+            status=Org.Status.APPROVED,
+            credit_code=credit_code("410482"),
+        ),
+        parent=tree.ruzhou,
+    )
+    tree.admins["ruzhou"] = make_admin(tree.ruzhou)
+    tree.admins["ruzhou_unit"] = make_admin(tree.ruzhou_unit)
+    return tree
+
+
 def rows_delete(model, field: str, values: list) -> None:
     """DELETE of the rows whose ``field`` is in ``values``, without the ORM's collector (which
     refuses to delete protected rows even when their protectors go too)."""

@@ -29,7 +29,7 @@ from certificates.services.seals import seal_text_default
 from credits.services.statistics_rollups import rollups_rebuild
 from orgtree.codes import credit_code_check_character
 from orgtree.models import Org, Region
-from orgtree.roles import MANAGE_PERMISSION
+from orgtree.roles import MANAGE_PERMISSION, is_issuing_office
 from orgtree.services import orgs_bulk_load
 from portal.ids import with_check_character
 from portal.reference import reference_load_all
@@ -180,7 +180,9 @@ class Province:
                 decided_at=now,
             )
             for office in offices
-            if not Seal.objects.filter(office=office, status=Seal.Status.APPROVED).exists()
+            # Only the offices that issue hold a seal (管理办法 第十二条).
+            if is_issuing_office(office)
+            and not Seal.objects.filter(office=office, status=Seal.Status.APPROVED).exists()
         )
 
     def _admins(self, orgs: list[Org], password: str) -> dict[int, int]:
@@ -303,17 +305,31 @@ class Province:
     def _unit_table(self, units: list[Node], admins: dict[int, int]) -> None:
         execute(
             "CREATE UNLOGGED TABLE bench_unit (unit_id bigint PRIMARY KEY, dept_id bigint, "
-            "office_id bigint, unit_admin bigint, dept_admin bigint, office_admin bigint)"
+            "office_id bigint, unit_admin bigint, dept_admin bigint, office_admin bigint, "
+            "issuer_id bigint)"
         )
+        # The office whose seal the unit's certificates carry: its own office, or for an
+        # ordinary county or zone the nearest issuing office above it (the city).
+        offices = {office.pk: office for office in self._offices()}
+
+        def issuer(office: Org) -> int:
+            while not is_issuing_office(office):
+                office = offices[office.parent_id]
+            return office.pk
+
         rows = io.StringIO()
         for node in units:
             department = node.department.pk if node.department else None
             dept_admin = admins[department] if department else NULL
             rows.write(
                 f"{node.org.pk}\t{department or NULL}\t{node.office.pk}\t{admins[node.org.pk]}\t"
-                f"{dept_admin}\t{admins[node.office.pk]}\n"
+                f"{dept_admin}\t{admins[node.office.pk]}\t{issuer(node.office)}\n"
             )
-        copy("bench_unit (unit_id, dept_id, office_id, unit_admin, dept_admin, office_admin)", rows)
+        copy(
+            "bench_unit (unit_id, dept_id, office_id, unit_admin, dept_admin, office_admin, "
+            "issuer_id)",
+            rows,
+        )
 
     def _derived(self) -> None:
         for label, sql in DERIVED:

@@ -96,7 +96,7 @@ SELECT d.year, d.org_path,
 FROM credits_declaration d
 """
 
-# One person in three holds a certificate of the four past years, by their office's seal.
+# One person in three holds a certificate of the four past years, by their issuer's seal.
 CERTIFICATES = """
 WITH holders AS (
     SELECT p.id AS person_id, p.cert_no, p.unit_id, p.decided_at, usr.name, usr.id_number,
@@ -109,7 +109,7 @@ WITH holders AS (
     JOIN accounts_user usr ON usr.id = p.user_id
     JOIN orgtree_org unit ON unit.id = p.unit_id
     JOIN bench_unit b ON b.unit_id = p.unit_id
-    JOIN certificates_seal s ON s.office_id = b.office_id AND s.status = 'approved'
+    JOIN certificates_seal s ON s.office_id = b.issuer_id AND s.status = 'approved'
     JOIN orgtree_org office ON office.id = s.office_id
     WHERE p.status = 'approved' AND p.id %% 3 = 0
 ), years AS (

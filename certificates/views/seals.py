@@ -1,4 +1,6 @@
-"""电子签章: HRSS offices apply for their continuing-education seal, the province decides.
+"""电子签章: the issuing HRSS offices (the province, 省辖市, 省直管县（市）) apply for their
+continuing-education seal, the province decides; an ordinary county's page says whose seal its
+units' certificates carry.
 
 Every page looks seals up through ``seals_visible_to``: an office's own admins see its seals,
 the province sees all of them, and anything else answers 404 like a missing seal.
@@ -13,14 +15,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from orgtree.mixins import HrssAdminRequiredMixin
-from orgtree.roles import hrss_offices, is_province_admin, is_province_office
+from orgtree.roles import hrss_offices, is_issuing_office, is_province_admin, is_province_office
 from portal.forms import form_errors_add
 from portal.http import client_ip
 
 from ..forms_seals import SealApplyForm, SealFilterForm, SealReasonForm
 from ..models import Seal
-from ..selectors import seal_offices_for, seals_visible_to
+from ..selectors import seals_visible_to
 from ..services import seal_apply, seal_approve, seal_reject, seal_revoke, seal_withdraw
+from ..services.seals import not_issuing_message, not_issuing_messages
 
 QUEUE_PAGE_SIZE = 20
 IMAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
@@ -45,13 +48,19 @@ def revoke_form(data=None) -> SealReasonForm:
 
 
 def office_rows(user) -> list[dict]:
-    """For each office the user administers: its seal in force, its pending application and
-    every version it has applied for, newest first (one query for all offices)."""
-    offices = list(seal_offices_for(user).order_by("level", "pk"))
+    """For each HRSS office the user administers: its seal in force, its pending application
+    and every version it has applied for, newest first (one query for all offices). An office
+    that does not issue certificates (an ordinary county, district or zone: 管理办法 第十二条)
+    gets the sentence that says whose seal its units' certificates carry instead."""
+    offices = sorted(hrss_offices(user), key=lambda office: (office.level, office.pk))
+    not_issuing = not_issuing_messages(
+        [office for office in offices if not is_issuing_office(office)]
+    )
     rows = {
         office.pk: {
             "office": office,
             "is_province": is_province_office(office),
+            "not_issuing": not_issuing.get(office.pk, ""),
             "current": None,
             "pending": None,
             "history": [],
@@ -113,12 +122,22 @@ class SealListView(HrssAdminRequiredMixin, View):
 class SealApplyView(HrssAdminRequiredMixin, View):
     template_name = "certificates/seal_form.html"
 
+    def not_issuing(self, request):
+        """The page of an admin whose offices issue no certificates: why, and no form."""
+        offices = [o for o in hrss_offices(request.user) if not is_issuing_office(o)]
+        reasons = list(not_issuing_messages(offices).values())
+        return render(request, self.template_name, {"form": None, "not_issuing": reasons})
+
     def get(self, request):
         form = SealApplyForm(user=request.user, office_id=request.GET.get("office"))
+        if not form.offices:
+            return self.not_issuing(request)
         return render(request, self.template_name, {"form": form})
 
     def post(self, request):
         form = SealApplyForm(request.POST, request.FILES, user=request.user)
+        if not form.offices:
+            return self.not_issuing(request)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -158,6 +177,7 @@ def detail_context(request, seal: Seal, **forms) -> dict:
         "current": current,
         "issue_count": seal.issues.count(),
         "can_decide": province and pending,
+        "not_issuing": "" if is_issuing_office(seal.office) else not_issuing_message(seal.office),
         "can_revoke": seal.status == Seal.Status.APPROVED and (province or own),
         "can_withdraw": pending and own,
         "reject_form": forms.get("reject_form") or reject_form(),

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views import View
 
 from orgtree.mixins import OrgAdminRequiredMixin
+from orgtree.roles import roles_of
 from orgtree.selectors import scope_q
 from portal.forms import form_errors_add, ids_parse
 from portal.home import Waiting
@@ -39,7 +40,7 @@ from ..selectors_review import (
 )
 from ..services import review_batch_start, review_one
 from ..services.review import REVIEW_BATCH
-from ..workflow import ACTION_LABELS, event_action, step_for
+from ..workflow import ACTION_LABELS, event_action, filing_office_above, step_for
 from .declarations import params_display_rows
 
 # The queue's filters shown at once; the others fold into 更多筛选条件 unless one is in use.
@@ -149,6 +150,8 @@ class ReviewQueueView(OrgAdminRequiredMixin, View):
             "filter_query": filter_query.urlencode(),
             "batch_form": BatchForm(approve_word=word),
             "approve_word": word,
+            # An office with HRSS offices below it files only its own level's records.
+            "filing_below": any(below for _path, below in roles_of(request.user).filing_paths),
             "here": request.get_full_path(),
         }
         return render(request, self.template_name, context)
@@ -158,6 +161,16 @@ def review_record(actor, kind: str, pk: int):
     """A record in the actor's scope as an admin (their own records are not reviewed here)."""
     queryset = VISIBLE[kind](actor).filter(scope_q(actor, "org_path"))
     return get_object_or_404(queryset.select_related("person__user", "unit__parent"), pk=pk)
+
+
+def filing_note(actor, record) -> str:
+    """For an office above the one that files a waiting record: who files it (the record is
+    shown read-only to them; 周口 guide 第五步, 同级人社部门备案)."""
+    step = step_for(record.status, "approve", record.has_department)
+    if step is None or not step.filing:
+        return ""
+    office = filing_office_above(actor, record.org_path)
+    return f"由{office.name}备案" if office is not None else ""
 
 
 def _actions_for(actor, record) -> list[str]:
@@ -189,6 +202,7 @@ class ReviewDetailView(OrgAdminRequiredMixin, View):
             "evidence_list": list(record.evidence.order_by("uploaded_at", "pk")),
             "can_edit": False,
             "step_label": ACTION_LABELS["file"] if step and step.next_status == "filed" else "",
+            "filing_note": "" if step else filing_note(request.user, record),
             "action_forms": [
                 {
                     "action": action,

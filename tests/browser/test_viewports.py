@@ -44,12 +44,15 @@ SCREENSHOTS = {
 @pytest.fixture
 def demo(settings, tmp_path):
     """The demo, with a row waiting at every review step: long unit names and titles, as the
-    province has them."""
+    province has them. Each HRSS office files its own level's units (同级人社部门备案), so the
+    province's row is a 省直 unit's."""
     settings.MEDIA_ROOT = tmp_path
     call_command("load_demo", verbosity=0)
     health = Org.objects.get(name="平顶山市卫生健康委员会")
     long_unit = make_person(make_org("unit", health, name=LONG_UNIT))
     xinhua = make_person(Org.objects.get(name="平顶山市新华区人民医院"))
+    province = Org.objects.get(kind="hrss", region_id="410000")
+    provincial = make_person(make_org("unit", province, name="河南省人民医院"))
     demo_person = Person.objects.get(user__username="demo")
     now = timezone.now()
     S = ReviewStatus
@@ -59,6 +62,7 @@ def demo(settings, tmp_path):
         (long_unit, S.UNIT_APPROVED),
         (long_unit, S.DEPT_APPROVED),
         (xinhua, S.UNIT_APPROVED),
+        (provincial, S.UNIT_APPROVED),
     ]:
         declaration(
             person,

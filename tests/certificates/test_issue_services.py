@@ -11,6 +11,7 @@ from certificates.services import (
     certificate_request,
     issue_revoke,
     seal_apply,
+    seal_approve,
     seal_revoke,
 )
 from credits.signals import person_years_changed
@@ -74,10 +75,10 @@ def test_later_filing_supersedes(tree, person, django_capture_on_commit_callback
 def test_pending_seal_is_never_stamped(tree, person):
     county_person = make_person(tree.xinhua_unit, cert_no="4104020000001")
     filed_years(county_person, [2020])
-    seal_apply(
-        actor=tree.admins["xinhua"],
-        office_id=tree.xinhua.pk,
-        text="平顶山市新华区专业技术人员继续教育专用章",
+    pending = seal_apply(
+        actor=tree.admins["pds"],
+        office_id=tree.pds.pk,
+        text="平顶山市专业技术人员继续教育专用章",
         source=Seal.Source.GENERATED,
     )
     with pytest.raises(ValidationError) as error:
@@ -86,7 +87,7 @@ def test_pending_seal_is_never_stamped(tree, person):
         )
     assert "尚未启用继续教育专用章" in str(error.value)
     assert not CertificateIssue.objects.exists()
-    city = approved_seal(tree, tree.pds)
+    city = seal_approve(actor=tree.admins["province"], seal_id=pending.pk)
     issue, _ = certificate_request(
         actor=county_person.user, person_id=county_person.pk, first_year=2020, last_year=2020
     )

@@ -239,14 +239,15 @@ def test_reject_needs_a_reason(tree):
 
 @pytest.mark.parametrize("actor", ["pds", "province"])
 def test_revoke_by_the_office_or_the_province(tree, actor):
-    county = approved_seal(tree, tree.xinhua)
+    other = approved_seal(tree, tree.lh)
     city = approved_seal(tree, tree.pds)
-    assert seal_for_unit(tree.xinhua_unit) == county
+    assert seal_for_unit(tree.xinhua_unit) == city
     seal_revoke(actor=tree.admins[actor], seal_id=city.pk, reason="印章更名")
     city.refresh_from_db()
     assert (city.status, city.end_reason) == (Seal.Status.REVOKED, "印章更名")
     assert seal_for_unit(tree.hospital1) is None
-    assert seal_for_unit(tree.xinhua_unit) == county
+    assert seal_for_unit(tree.xinhua_unit) is None
+    assert seal_for_unit(tree.lh_hospital) == other
     assert AuditLog.objects.filter(action="seal.revoke", target=f"seal:{city.pk}").exists()
     with pytest.raises(ValidationError, match="只有启用中的印章可以停用"):
         seal_revoke(actor=tree.admins[actor], seal_id=city.pk, reason="再次停用")

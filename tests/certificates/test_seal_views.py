@@ -89,25 +89,25 @@ def test_a_city_sees_its_seal_history_and_no_queue(client, tree):
 
 
 def test_an_office_without_a_seal_is_offered_to_apply(client, tree):
-    page = login(client, tree.admins["xinhua"]).get(LIST).content.decode()
-    assert "申请启用印章" in page and f"?office={tree.xinhua.pk}" in page
-    approved_seal(tree, tree.xinhua)
+    page = login(client, tree.admins["lh"]).get(LIST).content.decode()
+    assert "申请启用印章" in page and f"?office={tree.lh.pk}" in page
+    approved_seal(tree, tree.lh)
     assert "申请更换印章" in client.get(LIST).content.decode()
 
 
 def test_the_province_queue_filters_and_searches(client, tree):
     city = pending(tree)
-    county = pending(tree, "xinhua")
+    own = pending(tree, "province")
     other = approved_seal(tree, tree.lh)
     login(client, tree.admins["province"])
     response = client.get(LIST)
     assert response.context["is_province"] and response.context["status"] == "pending"
-    assert set(response.context["queue"]) == {city, county}
+    assert set(response.context["queue"]) == {city, own}
     assert "河南省专业技术人员继续教育专用章尚未启用" not in response.content.decode()
     assert "省厅专用章尚未启用" in response.content.decode()
     assert list(client.get(LIST, {"status": "approved"}).context["queue"]) == [other]
     assert len(client.get(LIST, {"status": ""}).context["queue"]) == 3
-    assert list(client.get(LIST, {"q": "新华"}).context["queue"]) == [county]
+    assert list(client.get(LIST, {"q": "河南"}).context["queue"]) == [own]
     response = client.get(LIST, {"status": "lost"})
     assert list(response.context["queue"]) == [] and response.context["filters"].errors
 
@@ -152,13 +152,13 @@ def test_the_form_is_prefilled_and_hides_a_single_office(client, tree):
 
 def test_an_admin_of_two_offices_chooses(client, tree):
     admin = tree.admins["pds"]
-    assign_perm("orgtree.manage_org", admin, tree.xinhua)
-    response = login(client, admin).get(APPLY, {"office": tree.xinhua.pk})
+    assign_perm("orgtree.manage_org", admin, tree.lh)
+    response = login(client, admin).get(APPLY, {"office": tree.lh.pk})
     form = response.context["form"]
     assert not form.fields["office"].widget.is_hidden
-    assert [value for value, _ in form.fields["office"].choices] == [tree.pds.pk, tree.xinhua.pk]
-    assert form["office"].value() == tree.xinhua.pk
-    assert form["text"].value() == seal_text_default(tree.xinhua)
+    assert [value for value, _ in form.fields["office"].choices] == [tree.pds.pk, tree.lh.pk]
+    assert form["office"].value() == tree.lh.pk
+    assert form["text"].value() == seal_text_default(tree.lh)
     assert "平顶山市专业技术人员继续教育专用章" in form.default_texts
 
 
@@ -180,10 +180,10 @@ def test_applying_for_a_generated_seal(client, tree):
 
 
 def test_applying_with_an_uploaded_png(client, tree):
-    login(client, tree.admins["xinhua"])
+    login(client, tree.admins["lh"])
     data = {
-        "office": tree.xinhua.pk,
-        "text": "新华区专业技术人员继续教育专用章",
+        "office": tree.lh.pk,
+        "text": "漯河市专业技术人员继续教育专用章",
         "source": "uploaded",
         "letter": "特此申请。",
     }

@@ -215,7 +215,7 @@ def test_a_batch_with_eligible_and_ineligible_ids_moves_only_the_eligible(tree):
 
 
 def test_a_batch_across_steps_moves_each_row_one_step(tree):
-    """The province admin holds only the HRSS step: of a mixed batch it files only those."""
+    """平顶山's HRSS admin holds only the HRSS step: of a mixed batch it files only those."""
     requirement_rows()
     rows = {
         status: declaration(make_person(tree.hospital1), status=status)
@@ -223,7 +223,7 @@ def test_a_batch_across_steps_moves_each_row_one_step(tree):
     }
     civil = declaration(make_person(tree.civil), status=S.UNIT_APPROVED, has_department=False)
     applied = review_batch(
-        actor=tree.admins["province"],
+        actor=tree.admins["pds"],
         kind="declaration",
         ids=[d.pk for d in (*rows.values(), civil)],
         action="approve",

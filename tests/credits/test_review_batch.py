@@ -26,7 +26,7 @@ S = ReviewStatus
 )
 def test_each_moved_row_gets_its_own_event_and_message(tree, action, comment, to, event, notice):
     requirement_rows()
-    people = [make_person(tree.hospital1), make_person(tree.xinhua_unit)]
+    people = [make_person(tree.hospital1), make_person(tree.school)]
     records = [
         declaration(people[index % 2], status=S.DEPT_APPROVED, title=f"第 {index} 次学术会议")
         for index in range(3)
@@ -99,7 +99,7 @@ def test_an_exemption_batch_names_the_year_in_its_messages(tree):
 def filing_queries(tree, count: int) -> int:
     """The queries of one batch filing of ``count`` rows of people of several units, title
     levels and years, by a fresh instance of the HRSS admin (nothing cached on it)."""
-    units = [tree.hospital1, tree.hospital2, tree.xinhua_unit]
+    units = [tree.hospital1, tree.hospital2, tree.school]
     titles = ["junior", "intermediate", "senior"]
     ids = [
         declaration(

@@ -31,17 +31,18 @@ def civil_person(tree):
 # --- unit -> department -> HRSS ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("filer", ["pds", "province"])
 def test_unit_department_hrss_files_and_completes_the_year(
-    tree, person, filer, signals, django_capture_on_commit_callbacks
+    tree, person, signals, django_capture_on_commit_callbacks
 ):
+    """平顶山's HRSS office files its city unit's record (the province does not: 同级人社部门备案,
+    tests/credits/test_filing_level.py)."""
     filed(person, "public_course", 30)  # already filed before: 30 public + 48 professional
     filed(person, "practice", 48)
     record = submitted(person)
     user = person.user
     assert record.status == S.SUBMITTED and record.has_department
     assert trail(record) == [("submit", S.DRAFT, S.SUBMITTED, user.pk, "")]
-    unit, dept, hrss = tree.admins["hospital1"], tree.admins["health"], tree.admins[filer]
+    unit, dept, hrss = tree.admins["hospital1"], tree.admins["health"], tree.admins["pds"]
 
     with django_capture_on_commit_callbacks(execute=True):
         record = step(unit, record, "approve", "材料齐全")

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from guardian.shortcuts import assign_perm
 
 from credits.models import Declaration, ReviewStatus
 from credits.selectors_review import (
@@ -19,6 +20,7 @@ from credits.selectors_review import (
     review_queue,
     review_queue_parts,
 )
+from orgtree.roles import MANAGE_PERMISSION, roles_forget
 from tests.credits.views_support import THIS_YEAR, declaration, exemption
 from tests.factories import make_person
 
@@ -75,15 +77,12 @@ def test_each_admin_sees_exactly_the_rows_of_their_step(tree, rows):
     assert queue_pks(a["civil"]) == pks(rows, "civil_submitted")
     assert queue_pks(a["health"]) == pks(rows, "h1_unit_approved")
     assert queue_pks(a["lh_health"]) == pks(rows, "lh_unit_approved")
-    # HRSS: dept_approved rows, and the direct (无主管部门) rows the unit approved, under them
-    # (a city office's subtree holds its counties' offices, as the workflow's scope does).
-    assert queue_pks(a["pds"]) == pks(
-        rows, "h1_dept_approved", "civil_unit_approved", "xin_unit_approved"
-    )
+    # HRSS: dept_approved rows, and the direct (无主管部门) rows the unit approved, of the units
+    # whose nearest HRSS office is theirs (同级人社部门备案): a county's rows are the county's,
+    # and the province files none of the cities' rows.
+    assert queue_pks(a["pds"]) == pks(rows, "h1_dept_approved", "civil_unit_approved")
     assert queue_pks(a["xinhua"]) == pks(rows, "xin_unit_approved")
-    assert queue_pks(a["province"]) == pks(
-        rows, "h1_dept_approved", "civil_unit_approved", "xin_unit_approved"
-    )
+    assert queue_pks(a["province"]) == set()
 
 
 def test_others_see_none_of_them(tree, rows):
@@ -104,24 +103,33 @@ def test_exemptions_follow_the_same_chain(tree, rows):
 
 
 def test_home_counts(tree, rows):
-    assert queue_counts(tree.admins["pds"]) == {"declaration": 3, "exemption": 0}
+    assert queue_counts(tree.admins["pds"]) == {"declaration": 2, "exemption": 0}
+    assert queue_counts(tree.admins["province"]) == {"declaration": 0, "exemption": 0}
     assert queue_counts(tree.admins["hospital1"]) == {"declaration": 1, "exemption": 0}
 
 
+def both_offices(tree):
+    """平顶山's admin, who also administers 新华区's office: they file both offices' rows."""
+    user = tree.admins["pds"]
+    assign_perm(MANAGE_PERMISSION, user, tree.xinhua)
+    roles_forget(user)
+    return user
+
+
 def test_filters(tree, rows):
-    province = tree.admins["province"]
+    reviewer = both_offices(tree)
     person = rows["people"]["h1"]
     wanted = pks(rows, "h1_dept_approved")
-    assert queue_pks(province, q=person.user.id_number) == wanted
-    assert queue_pks(province, q=person.user.id_number.lower()) == wanted
-    assert queue_pks(province, q="4104000000001") == wanted
-    assert queue_pks(province, q="欧阳") == wanted
-    assert queue_pks(province, q="明远") == set()  # names match from the start
-    assert queue_pks(province, q=person.user.id_number[:10]) == set()  # never a partial ID
-    assert queue_pks(province, unit=tree.civil) == pks(rows, "civil_unit_approved")
-    assert queue_pks(province, department=tree.health) == wanted
-    assert queue_pks(province, unit=tree.xinhua) == pks(rows, "xin_unit_approved")
-    assert queue_pks(province, status=S.UNIT_APPROVED) == pks(
+    assert queue_pks(reviewer, q=person.user.id_number) == wanted
+    assert queue_pks(reviewer, q=person.user.id_number.lower()) == wanted
+    assert queue_pks(reviewer, q="4104000000001") == wanted
+    assert queue_pks(reviewer, q="欧阳") == wanted
+    assert queue_pks(reviewer, q="明远") == set()  # names match from the start
+    assert queue_pks(reviewer, q=person.user.id_number[:10]) == set()  # never a partial ID
+    assert queue_pks(reviewer, unit=tree.civil) == pks(rows, "civil_unit_approved")
+    assert queue_pks(reviewer, department=tree.health) == wanted
+    assert queue_pks(reviewer, unit=tree.xinhua) == pks(rows, "xin_unit_approved")
+    assert queue_pks(reviewer, status=S.UNIT_APPROVED) == pks(
         rows, "civil_unit_approved", "xin_unit_approved"
     )
     Declaration.objects.filter(pk=rows["civil_unit_approved"].pk).update(
@@ -130,13 +138,13 @@ def test_filters(tree, rows):
     Declaration.objects.filter(pk=rows["xin_unit_approved"].pk).update(
         submitted_at=T0 - timedelta(days=5), category="practice", params={"hours": 8}
     )
-    assert queue_pks(province, year=THIS_YEAR - 1) == pks(rows, "civil_unit_approved")
-    assert queue_pks(province, source="unit_batch") == pks(rows, "civil_unit_approved")
-    assert queue_pks(province, subject="public") == pks(rows, "civil_unit_approved")
-    assert queue_pks(province, category="practice") == pks(rows, "xin_unit_approved")
+    assert queue_pks(reviewer, year=THIS_YEAR - 1) == pks(rows, "civil_unit_approved")
+    assert queue_pks(reviewer, source="unit_batch") == pks(rows, "civil_unit_approved")
+    assert queue_pks(reviewer, subject="public") == pks(rows, "civil_unit_approved")
+    assert queue_pks(reviewer, category="practice") == pks(rows, "xin_unit_approved")
     day = timezone.localdate(T0 - timedelta(days=5))
-    assert queue_pks(province, submitted_to=day) == pks(rows, "xin_unit_approved")
-    assert queue_pks(province, submitted_from=day + timedelta(days=1)) == pks(
+    assert queue_pks(reviewer, submitted_to=day) == pks(rows, "xin_unit_approved")
+    assert queue_pks(reviewer, submitted_from=day + timedelta(days=1)) == pks(
         rows, "civil_unit_approved", "h1_dept_approved"
     )
 
@@ -212,18 +220,19 @@ def test_a_waiting_row_always_has_its_submission_time(tree, status):
 
 @pytest.mark.parametrize("descending", [False, True])
 def test_pages_merged_from_the_queue_parts_follow_the_whole_queue_order(tree, descending):
-    """The province files two statuses (department-approved rows, and unit-approved rows of
-    units without a department): its pages merge both parts, in the order of the whole queue
-    (ties on the time broken by id), each row once."""
+    """A city office files two statuses (department-approved rows, and unit-approved rows of
+    units without a department), each in two path ranges (its subtree before and after its
+    county's): its pages merge the parts, in the order of the whole queue (ties on the time
+    broken by id), each row once."""
     h1, civil = make_person(tree.hospital1), make_person(tree.civil)
     for index in range(9):
         when = T0 + timedelta(minutes=index % 3)
         declaration(h1, status=S.DEPT_APPROVED, submitted_at=when)
         declaration(civil, status=S.UNIT_APPROVED, has_department=False, submitted_at=when)
-    province = tree.admins["province"]
-    parts = review_queue_parts(province, "declaration")
-    assert len(parts) == 2
-    whole = review_queue(province, "declaration")
+    office = tree.admins["pds"]
+    parts = review_queue_parts(office, "declaration")
+    assert len(parts) == 4
+    whole = review_queue(office, "declaration")
     if descending:
         whole = whole.order_by(F("submitted_at").desc(nulls_last=True), "-id")
     expected = list(whole.values_list("pk", flat=True))
@@ -260,7 +269,7 @@ def test_queue_page_query_count_does_not_depend_on_page_size(client, tree, many)
     assert _queue_queries(client, 20) == _queue_queries(client, 100)
 
 
-def _province_queue_queries(client) -> tuple[int, int]:
+def _office_queue_queries(client) -> tuple[int, int]:
     with CaptureQueriesContext(connection) as context:
         response = client.get(reverse("credits:review-queue"))
     assert response.status_code == 200
@@ -268,11 +277,11 @@ def _province_queue_queries(client) -> tuple[int, int]:
 
 
 def test_queue_page_query_count_does_not_grow_with_the_queue(client, tree):
-    """The province files two parts (department-approved rows and unit-approved rows without
+    """A city office files two parts (department-approved rows and unit-approved rows without
     a department): 4 rows or 60, spread over units, the first page costs the same queries."""
-    client.force_login(tree.admins["province"])
+    client.force_login(tree.admins["pds"])
     client.get(reverse("home"))  # the site name is cached after the first request
-    units = [tree.hospital1, tree.hospital2, tree.civil, tree.lh_hospital]
+    units = [tree.hospital1, tree.hospital2, tree.civil, tree.school]
 
     def add(count: int) -> None:
         for index in range(count):
@@ -286,10 +295,10 @@ def test_queue_page_query_count_does_not_grow_with_the_queue(client, tree):
             )
 
     add(4)
-    small, shown = _province_queue_queries(client)
+    small, shown = _office_queue_queries(client)
     assert shown == 4
     add(56)
-    large, shown = _province_queue_queries(client)
+    large, shown = _office_queue_queries(client)
     assert shown == 20
     assert small == large
 
@@ -323,7 +332,7 @@ def test_the_exemption_tab_lists_exemptions(client, tree, rows):
 
 
 def test_filters_in_the_query_string(client, tree, rows):
-    client.force_login(tree.admins["province"])
+    client.force_login(tree.admins["pds"])
     person = rows["people"]["h1"]
     url = reverse("credits:review-queue")
     response = client.get(url, {"q": person.user.id_number, "sort": "desc", "size": 20})

@@ -20,7 +20,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 import portal.middleware
-from accounts.services import person_transfer_request
+from accounts.services import (
+    identity_correction_request,
+    person_transfer_request,
+    title_change_request,
+)
 from certificates.forms_issues import SingleYearForm, YearRangeForm
 from certificates.forms_verify import CertNoLookupForm, IdentityLookupForm
 from certificates.services import certificate_request, issue_render
@@ -184,6 +188,15 @@ def world_build() -> dict:
         found_on=datetime.date(2024, 3, 15),
     )
     transfer = person_transfer_request(person=person, to_unit_id=tree.hospital2.pk, reason="调动")
+    title_change = title_change_request(
+        person=person,
+        title_level="senior",
+        effective_year=2024,
+        evidence=upload("职称证书.pdf", PDF),
+    )
+    correction = identity_correction_request(
+        person=person, name="更正姓名", id_number="", reason="录入错误", evidence=None
+    )
     notification = Notification.objects.create(user=person.user, title="审核结果", body="已退回")
     job = job_create(actor=tree.admins["pds"], kind="system.count", params={"n": 1})
     batch = import_upload(
@@ -225,6 +238,8 @@ def world_build() -> dict:
             "accounts:person": person.pk,
             "accounts:transfer": transfer.pk,
             "accounts:admin-password-reset": OrgAdmin.objects.get(user=tree.admins["hospital1"]).pk,
+            "accounts:title-change": title_change.pk,
+            "accounts:identity-correction": correction.pk,
             "orgtree:registration": make_org("unit", tree.health, status="pending").pk,
             "orgtree:org": tree.hospital1.pk,
             "orgtree:org-edit": tree.hospital1.pk,

@@ -94,11 +94,15 @@ def test_demo_user_logs_in_by_username_and_by_id_number(output, client):
 
 def test_demo_has_approved_seals_and_a_rendered_merged_certificate(output):
     from certificates.models import CertificateIssue, Seal
+    from certificates.selectors import seal_for_unit
     from credits.models import PersonYear
 
+    # Only the issuing offices hold a seal (管理办法 第十二条): 新华区's people get 平顶山's.
     assert set(
         Seal.objects.filter(status=Seal.Status.APPROVED).values_list("office__region_id", flat=True)
-    ) == {"410000", "410400", "410402", "411100"}
+    ) == {"410000", "410400", "411100"}
+    xinhua_hospital = Org.objects.get(name="平顶山市新华区人民医院")
+    assert seal_for_unit(xinhua_hospital).office.region_id == "410400"
     demo = User.objects.get(username="demo").person
     years = dict(PersonYear.objects.filter(person=demo).values_list("year", "completed"))
     assert years == {2021: True, 2022: True, 2023: True, 2024: True, 2025: False}
@@ -107,6 +111,28 @@ def test_demo_has_approved_seals_and_a_rendered_merged_certificate(output):
     assert issue.status == CertificateIssue.Status.VALID
     assert issue.render_status == CertificateIssue.Render.READY
     assert issue.pdf.read().startswith(b"%PDF")
+
+
+def test_a_county_seal_of_an_older_demo_is_stopped(output):
+    """A demo database made before the issuance level gave 新华区's office a seal: loading the
+    demo again stops it, and 新华区's people keep getting 平顶山's."""
+    from certificates.demo import COUNTY_SEAL_END, seals_ensure
+    from certificates.models import Seal
+    from certificates.selectors import seal_for_unit
+
+    xinhua = Org.objects.get(kind="hrss", region_id="410402")
+    old = Seal.objects.create(
+        office=xinhua,
+        version=1,
+        text="平顶山市新华区专业技术人员继续教育专用章",
+        source=Seal.Source.GENERATED,
+        status=Seal.Status.APPROVED,
+    )
+    seals_ensure()
+    old.refresh_from_db()
+    assert (old.status, old.end_reason) == (Seal.Status.REVOKED, COUNTY_SEAL_END)
+    hospital = Org.objects.get(name="平顶山市新华区人民医院")
+    assert seal_for_unit(hospital).office.region_id == "410400"
 
 
 def test_demo_statistics_are_built_for_the_home_pages(output):

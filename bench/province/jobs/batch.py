@@ -17,7 +17,7 @@ from credits.services import review_batch_start
 from credits.services.review import REVIEW_BATCH
 from orgtree.models import Org
 from orgtree.roles import MANAGE_PERMISSION, roles_forget
-from orgtree.selectors import scope_q
+from orgtree.selectors import filing_scope_q
 from portal.jobs import JOB_KINDS
 from portal.models import AuditLog, Job
 from portal.services import job_start
@@ -71,9 +71,10 @@ def _department_admin(wanted: int) -> tuple[User, list[int], int]:
 
 
 def _filing_rows(actor, wanted: int) -> list[int]:
-    """The first ``wanted`` rows of the HRSS admin's filing queue (dept_approved)."""
+    """The first ``wanted`` rows of the HRSS admin's filing queue (dept_approved, of the units
+    their office files: not those of the offices below it)."""
     return list(
-        Declaration.objects.filter(scope_q(actor, kinds=[Org.Kind.HRSS]), status=S.DEPT_APPROVED)
+        Declaration.objects.filter(filing_scope_q(actor), status=S.DEPT_APPROVED)
         .order_by("submitted_at", "pk")
         .values_list("pk", flat=True)[:wanted]
     )
@@ -215,12 +216,13 @@ def measure_batches(report: Report, handles: dict, write) -> None:
     except Exception as exc:
         failed(report, write, "batch.approve", "rows/s", budget, exc)
     try:
-        # The province's filing queue; a city's when the province has nothing waiting.
+        # The longer of the province's and a city's filing queues: an office files only its
+        # own level's units (同级人社部门备案), so the province's queue is its 省直 units'.
+        queues = []
         for role in ("province", "city"):
             actor = admin_user(handles, role)
-            ids = _filing_rows(actor, BATCH_ROWS)
-            if ids:
-                break
+            queues.append((role, actor, _filing_rows(actor, BATCH_ROWS)))
+        role, actor, ids = max(queues, key=lambda queue: len(queue[2]))
         if not ids:
             raise RuntimeError("没有待备案的记录")
         _batch_pair(
