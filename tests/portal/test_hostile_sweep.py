@@ -21,15 +21,8 @@ from django.db import transaction
 from django.test import Client, override_settings
 
 import orgtree.views.registration
-from tests.portal.sweep_support import (
-    ROLES,
-    Reads,
-    Sweep,
-    parameter_names,
-    real_kwargs,
-    routes,
-    world_build,
-)
+from tests.portal.sweep_support import ROLES, Reads, Sweep, parameter_names, routes
+from tests.portal.sweep_world import real_kwargs, world_build
 from tests.shared_tree import SHARED_TREE
 
 
