@@ -4,9 +4,11 @@ correction): their evidence file, who hears of them, and the checks before a dec
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.urls import reverse
 
 from orgtree.selectors import admin_user_ids
+from portal.lifecycle import Lifecycle, locked, reason_required
 from portal.services import notifications_send
 from portal.uploads import upload_read
 
@@ -77,3 +79,15 @@ def person_tell(person: Person, *, title: str, body: str) -> None:
             }
         ]
     )
+
+
+def request_reject(*, lifecycle: Lifecycle, visible, pk: int, actor, reason: str, title: str, body):
+    """Rejects a pending request in the actor's scope (never their own) with a reason, and
+    tells the person: ``body(request, reason)`` is the message."""
+    reason = reason_required(reason, "请填写不通过的原因。")
+    request = locked(visible, pk, refused=DECIDED, missing=Http404(lifecycle.missing))
+    if request.person.user_id == actor.pk:
+        raise ValidationError(NOT_OWN)
+    request = lifecycle.rejected(visible, request.pk, actor=actor, reason=reason)
+    person_tell(request.person, title=title, body=body(request, reason))
+    return request

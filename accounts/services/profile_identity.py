@@ -24,12 +24,12 @@ from ..selectors import id_number_taken, identity_corrections_visible_to
 from ..signals import person_identity_changed
 from .profile_common import (
     DECIDED,
-    NOT_OWN,
     NOT_WITHDRAWABLE,
     PENDING_EXISTS,
     approved_person,
     decision_checked,
     person_tell,
+    request_reject,
     request_save,
     unit_admins_tell,
 )
@@ -164,18 +164,17 @@ def identity_correction_approve(*, actor, correction_id: int) -> IdentityCorrect
 
 @transaction.atomic
 def identity_correction_reject(*, actor, correction_id: int, reason: str) -> IdentityCorrection:
-    reason = reason_required(reason, "请填写不通过的原因。")
-    visible = identity_corrections_visible_to(actor)
-    correction = locked(visible, correction_id, refused=DECIDED, missing=Http404(IDENTITY.missing))
-    if correction.person.user_id == actor.pk:
-        raise ValidationError(NOT_OWN)
-    correction = IDENTITY.rejected(visible, correction.pk, actor=actor, reason=reason)
-    person_tell(
-        correction.person,
+    return request_reject(
+        lifecycle=IDENTITY,
+        visible=identity_corrections_visible_to(actor),
+        pk=correction_id,
+        actor=actor,
+        reason=reason,
         title="您的姓名、身份证号更正申请未通过",
-        body=f"您的更正申请未通过审核，原因：{reason}。您的姓名和身份证号没有变化。",
+        body=lambda _, reason: (
+            f"您的更正申请未通过审核，原因：{reason}。您的姓名和身份证号没有变化。"
+        ),
     )
-    return correction
 
 
 @transaction.atomic

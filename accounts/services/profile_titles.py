@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.http import Http404
 from django.utils import timezone
 
-from portal.lifecycle import Lifecycle, locked, reason_required
+from portal.lifecycle import Lifecycle, locked
 from portal.services import audit_record
 
 from ..models import Person, TitleChange
@@ -22,12 +22,12 @@ from ..selectors import title_changes_visible_to
 from ..signals import person_history_changed
 from .profile_common import (
     DECIDED,
-    NOT_OWN,
     NOT_WITHDRAWABLE,
     PENDING_EXISTS,
     approved_person,
     decision_checked,
     person_tell,
+    request_reject,
     request_save,
     unit_admins_tell,
 )
@@ -152,21 +152,18 @@ def title_change_approve(*, actor, change_id: int) -> TitleChange:
 
 @transaction.atomic
 def title_change_reject(*, actor, change_id: int, reason: str) -> TitleChange:
-    reason = reason_required(reason, "请填写不通过的原因。")
-    visible = title_changes_visible_to(actor)
-    change = locked(visible, change_id, refused=DECIDED, missing=Http404(TITLE_CHANGE.missing))
-    if change.person.user_id == actor.pk:
-        raise ValidationError(NOT_OWN)
-    change = TITLE_CHANGE.rejected(visible, change.pk, actor=actor, reason=reason)
-    person_tell(
-        change.person,
+    return request_reject(
+        lifecycle=TITLE_CHANGE,
+        visible=title_changes_visible_to(actor),
+        pk=change_id,
+        actor=actor,
+        reason=reason,
         title="您的职称变更申请未通过",
-        body=(
+        body=lambda change, reason: (
             f"您申请自 {change.effective_year} 年度起变更为“{_label(change.title_level)}”"
             f"未通过审核，原因：{reason}。您的职称级别没有变化。"
         ),
     )
-    return change
 
 
 @transaction.atomic
