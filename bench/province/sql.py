@@ -10,8 +10,8 @@ DECLARATIONS = (
 INSERT INTO credits_declaration (org_path, year, status, created_at, updated_at, submitted_at,
     subject, category, params, title, organiser, start_date, end_date, description,
     claimed_hours, computed_hours, basis, approved_hours, approved_reason, source, created_by_id,
-    person_id, unit_id, has_department, person_name, natural_key)
-SELECT d.*, """
+    person_id, unit_id, has_department, person_name, assessment_result, natural_key)
+SELECT d.*, 'not_applicable', """
     + KEY_SQL
     + """ FROM (
 SELECT p.org_path, s.y AS year, s.status, s.at - interval '1 day', s.at + interval '6 days',
