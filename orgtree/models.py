@@ -161,3 +161,6 @@ class OrgAdmin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org.name} · {self.name}"
+
+
+from .models_calendar import Deadline, DeadlineException, DeadlineKind  # noqa: E402, F401

@@ -34,6 +34,8 @@ urlpatterns = [
     ),
     path("accounts/", include("accounts.urls")),
     path("", include("orgtree.urls")),
+    path("plans/", include("plans.urls")),
+    path("", include("bulletin.urls")),
     path("", include("credits.urls")),
     path("certificates/", include("certificates.urls")),
     path("admin/", admin.site.urls),

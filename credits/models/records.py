@@ -170,6 +170,16 @@ class Declaration(Reviewable):
         on_delete=models.SET_NULL,
         related_name="declarations",
     )
+    # unit_training and department_training name a project of a filed 年度培训计划
+    # (证明材料说明 13, 14); other categories leave it empty.
+    plan_item = models.ForeignKey(
+        "plans.PlanItem",
+        verbose_name="培训计划项目",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "学时申报"

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "portal",
     "accounts",
     "orgtree",
+    "plans",
+    "bulletin",
     "credits",
     "certificates",
 ]
