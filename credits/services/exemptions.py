@@ -9,6 +9,7 @@ from django.db.models import Q
 from orgtree.selectors import scope_q
 from portal.services import audit_record
 
+from ..deadlines import declare_check
 from ..models import IN_REVIEW, Evidence, Exemption, ReviewStatus
 from ..selectors import ids_in
 from ..workflow import transition_apply
@@ -142,6 +143,8 @@ def exemption_create(*, actor, **data: Any) -> Exemption:
         created_by=actor,
     )
     _fill(exemption, **data)
+    # A year's 折算 request is part of declaring for it (issue 18: the 学时申报 deadline).
+    declare_check(exemption, field="year")
     exemption.full_clean()
     exemption.save()
     audit_record(
@@ -174,6 +177,7 @@ def exemption_submit(*, actor, exemption_id: int) -> Exemption:
         exemption = own_record(Exemption, actor=actor, pk=exemption_id, lock=True)
         action = "resubmit" if exemption.status == ReviewStatus.RETURNED else "submit"
         exemption_rule_check(exemption)
+        declare_check(exemption)
         return record_submit(actor=actor, record=exemption, action=action)
 
 

@@ -8,6 +8,10 @@ record for a single action (``declaration.approve``, ``.file`` for an approval t
 row per batch call with its count (``declaration.batch_approve`` ...; the actor's scope root).
 Each row's own trail is in ReviewEvent. A background batch (the ``credits.review_batch`` job)
 calls :func:`review_batch` once per chunk, so it writes one row per chunk that moved rows.
+
+After a step's deadline (issue 18, ``credits.deadlines``) a record is neither approved nor
+returned at that step: a single action is refused with the message, a batch skips the row and
+says why; 不予通过 stays possible.
 """
 
 from decimal import Decimal, InvalidOperation
@@ -24,6 +28,7 @@ from portal.lifecycle import reason_required
 from portal.models import Job
 from portal.services import audit_record, job_or_inline, notifications_send
 
+from ..deadlines import review_check, review_refusals
 from ..models import Declaration, Exemption, ReviewStatus
 from ..rules import Basis
 from ..selectors import ids_in
@@ -129,11 +134,16 @@ def review_batch(*, actor, kind: str, ids, action: str, comment: str = "") -> Ap
     # 第八条: an exemption that breaks its reason's condition is never filed (rows saved before
     # the condition was enforced); it stays for a return.
     held = exemptions_held_by_rule(actor, ids) if (kind, action) == ("exemption", "approve") else ()
-    ids = [pk for pk in ids if pk not in held]
+    # Issue 18: past its step's deadline a row is neither approved nor returned (one calendar
+    # for the whole batch); it stays, with the deadline as the reason.
+    late = review_refusals(actor, model, [pk for pk in ids if pk not in held], action)
+    ids = [pk for pk in ids if pk not in held and pk not in late]
     applied = transitions_apply(model=model, ids=ids, action=action, actor=actor, comment=comment)
     applied.skipped = batch_skipped(actor, kind, ids, [pk for pk, _, _ in applied.moved])
     if held:
         applied.skipped[HELD_BY_RULE] = len(held)
+    for reason in late.values():
+        applied.skipped[reason] = applied.skipped.get(reason, 0) + 1
     _after(model=model, applied=applied, comment=comment)
     if applied.count:
         detail = {"count": applied.count}
@@ -199,7 +209,11 @@ def review_one(
 ):
     """One record from the detail page; out of the actor's scope answers 404."""
     model = model_for(kind)
-    record = model.objects.filter(Q(scope_q(actor, "org_path")), pk=record_id).first()
+    record = (
+        model.objects.filter(Q(scope_q(actor, "org_path")), pk=record_id)
+        .select_related("unit", "person")
+        .first()
+    )
     if record is None:
         raise Http404("记录不存在")
     fields = {}
@@ -209,6 +223,7 @@ def review_one(
         exemption_rule_check(record, filled_by="申请人")
     if action not in (*BATCH_ACTIONS, "revoke"):
         raise ValidationError("不支持的操作：%(action)s", params={"action": action})
+    review_check(actor, record, action)
     previous = record.status
     record = transition_apply(record=record, action=action, actor=actor, comment=comment, **fields)
     applied = Applied(

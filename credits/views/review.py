@@ -20,6 +20,7 @@ from portal.jobs import job_runs_inline
 from portal.models import Job
 from portal.pagination import COUNT_LIMIT, bounded_count
 
+from ..deadlines import queue_deadlines
 from ..forms_review import BatchForm, QueueFilterForm, ReviewActForm
 from ..models import Evidence
 from ..rules import CATEGORIES
@@ -152,6 +153,8 @@ class ReviewQueueView(OrgAdminRequiredMixin, View):
             "approve_word": word,
             # An office with HRSS offices below it files only its own level's records.
             "filing_below": any(below for _path, below in roles_of(request.user).filing_paths),
+            # Issue 18: the deadlines of the reviewer's steps in their region, closing soon.
+            "deadlines": queue_deadlines(request.user),
             "here": request.get_full_path(),
         }
         return render(request, self.template_name, context)
