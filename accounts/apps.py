@@ -36,6 +36,15 @@ class AccountsConfig(AppConfig):
 
         register_people_counter(person_counts)
 
+        from orgtree.calendar import register_person_region
+
+        from .selectors import person_of
+
+        # Whose deadlines a professional sees (办理时间, the home page): their unit's region's.
+        register_person_region(
+            lambda user: person.unit.region_id if (person := person_of(user)) else None
+        )
+
         from portal.home import register_waiting_source
 
         from .home import accounts_waiting

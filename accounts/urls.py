@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views.deadline_exceptions import PersonExceptionGrantView
 
 app_name = "accounts"
 
@@ -107,6 +108,12 @@ urlpatterns = [
         "identity-corrections/<id:pk>/evidence/",
         views.IdentityCorrectionEvidenceView.as_view(),
         name="identity-correction-evidence",
+    ),
+    # 截止日期例外 for one person (the list and the unit exceptions are orgtree's).
+    path(
+        "deadline-exceptions/grant/",
+        PersonExceptionGrantView.as_view(),
+        name="deadline-exception-grant",
     ),
     # Incoming transfers for the receiving admins.
     path("transfers/", views.PersonTransferListView.as_view(), name="transfers"),

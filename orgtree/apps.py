@@ -32,3 +32,32 @@ class OrgtreeConfig(AppConfig):
 
         register_waiting_source(orgtree_waiting, order=5)
         register_home_panel(registrations_panel, order=10)
+
+        from portal.navigation import signed_in
+
+        from .home import deadlines_panel
+        from .roles import is_hrss_admin
+
+        register_home_panel(deadlines_panel, order=15)
+        register_menu_item("年度日程", "orgtree:deadlines", is_hrss_admin, order=59, group="system")
+        register_menu_item(
+            "截止日期例外", "orgtree:deadline-exceptions", is_hrss_admin, order=59, group="review"
+        )
+        # Beside 我的学时: the dates a professional or a unit must keep (an HRSS office has
+        # 年度日程 instead).
+        register_menu_item(
+            "办理时间",
+            "orgtree:calendar",
+            lambda user: signed_in(user) and not is_hrss_admin(user),
+            order=23,
+        )
+
+        from portal.demo import register_demo_loader
+
+        from .demo import calendar_demo_ensure
+
+        # After the demo's declarations, filings and certificates (credits 30, certificates
+        # 60), which its deadlines would otherwise refuse; before the statistics (90).
+        register_demo_loader(
+            "orgtree.calendar", calendar_demo_ensure, order=80, label="演示年度日程"
+        )

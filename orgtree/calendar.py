@@ -4,21 +4,31 @@ region, and the message that names the deadline and who set it when it is not.
 Rows are few (regions × years × kinds: hundreds), so one ``Calendar`` loads what a request or a
 batch needs in three queries and answers every row of a batch from memory."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import Region
 from .models_calendar import Deadline, DeadlineException, DeadlineKind
+from .roles import roles_of
 
 REGISTRATION_KINDS = (DeadlineKind.ORG_REGISTRATION, DeadlineKind.PERSON_REGISTRATION)
+# The first year of the 管理办法's e-records; the calendar takes no earlier year.
+FIRST_YEAR = 2013
 
 
 def day_label(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def year_label(kind: str, year: int) -> str:
+    """ "2024年度" for the hours' year; "2025年" for a registration campaign's calendar year."""
+    return f"{year}年" if kind in REGISTRATION_KINDS else f"{year}年度"
 
 
 def chains_of(region_codes: Iterable[str]) -> dict[str, list[str]]:
@@ -52,9 +62,8 @@ class Verdict:
         if not self.passed or self.deadline is None:
             return ""
         label = DeadlineKind(self.kind).label
-        when = f"{self.year}年" if self.kind in REGISTRATION_KINDS else f"{self.year}年度"
         text = (
-            f"{when}{label}已于{day_label(self.deadline.closes_on)}截止"
+            f"{year_label(self.kind, self.year)}{label}已于{day_label(self.deadline.closes_on)}截止"
             f"（{self.deadline.set_by.name}设定），过期不予办理。"
         )
         if self.window is not None and self.window.opens_on > timezone.localdate():
@@ -65,9 +74,20 @@ class Verdict:
 
 
 class Calendar:
-    """The deadlines, 补学 windows and exceptions of some kinds and years, for many regions."""
+    """The deadlines, 补学 windows and exceptions of some kinds and years, for many regions.
 
-    def __init__(self, *, kinds: Iterable[str], years: Iterable[int], regions: Iterable[str]):
+    The exceptions are read (one query) only when a verdict finds a deadline passed; a caller
+    that knows whose actions it judges narrows that read with ``users`` and ``orgs``."""
+
+    def __init__(
+        self,
+        *,
+        kinds: Iterable[str],
+        years: Iterable[int],
+        regions: Iterable[str],
+        users: Iterable[int] | None = None,
+        orgs: Iterable[int] | None = None,
+    ):
         self.kinds = set(kinds)
         self.years = set(years)
         self.chains = chains_of(regions)
@@ -82,16 +102,25 @@ class Calendar:
             ).select_related("set_by")
         }
         self.today = timezone.localdate()
-        self.exceptions = list(
-            DeadlineException.objects.filter(
-                kind__in=self.kinds,
-                year__in=self.years,
-                revoked_at__isnull=True,
-                expires_on__gte=self.today,
-            ).values_list("kind", "year", "user_id", "org_id")
-        )
+        self.subjects = None
+        if users is not None or orgs is not None:
+            self.subjects = Q(user_id__in=list(users or ())) | Q(org_id__in=list(orgs or ()))
 
-    def _row(self, kind: str, year: int, region_code: str) -> Deadline | None:
+    @cached_property
+    def exceptions(self) -> list[tuple[str, int, int | None, int | None]]:
+        """(kind, year, user id, org id) of the exceptions in force today."""
+        rows = DeadlineException.objects.filter(
+            kind__in=self.kinds,
+            year__in=self.years,
+            revoked_at__isnull=True,
+            expires_on__gte=self.today,
+        )
+        if self.subjects is not None:
+            rows = rows.filter(self.subjects)
+        return list(rows.values_list("kind", "year", "user_id", "org_id"))
+
+    def row(self, kind: str, year: int, region_code: str) -> Deadline | None:
+        """The row in force: the region's own, else the nearest region above it that has one."""
         for code in self.chains.get(region_code, ()):
             row = self.rows.get((kind, year, code))
             if row is not None:
@@ -107,8 +136,8 @@ class Calendar:
         user_id: int | None = None,
         org_ids: Iterable[int] = (),
     ) -> Verdict:
-        deadline = self._row(kind, year, region_code)
-        window = self._row(DeadlineKind.MAKEUP, year, region_code) if kind == "declare" else None
+        deadline = self.row(kind, year, region_code)
+        window = self.row(DeadlineKind.MAKEUP, year, region_code) if kind == "declare" else None
         if deadline is None or self.today <= deadline.closes_on:
             return Verdict(kind, year, deadline, window, passed=False)
         if window is not None and window.opens_on <= self.today <= window.closes_on:
@@ -129,8 +158,10 @@ def deadline_verdict(
     user_id: int | None = None,
     org_ids: Iterable[int] = (),
 ) -> Verdict:
-    calendar = Calendar(kinds=[kind], years=[year], regions=[region_code])
-    return calendar.verdict(kind, year, region_code, user_id=user_id, org_ids=org_ids)
+    orgs = list(org_ids)
+    users = [user_id] if user_id else []
+    calendar = Calendar(kinds=[kind], years=[year], regions=[region_code], users=users, orgs=orgs)
+    return calendar.verdict(kind, year, region_code, user_id=user_id, org_ids=orgs)
 
 
 def deadline_check(
@@ -165,7 +196,7 @@ def deadlines_ahead(
     if kinds is not None:
         rows = rows.filter(kind__in=list(kinds))
     best: dict[tuple[str, int], Deadline] = {}
-    for row in rows.select_related("set_by", "region"):
+    for row in rows.select_related("set_by"):
         key = (row.kind, row.year)
         held = best.get(key)
         if held is None or chain.index(row.region_id) < chain.index(held.region_id):
@@ -176,3 +207,46 @@ def deadlines_ahead(
         if row.closes_on >= today and (row.opens_on or row.closes_on) <= horizon
     ]
     return sorted(ahead, key=lambda row: (row.closes_on, row.kind))
+
+
+# Whose region a signed-in professional's deadlines are those of. People are accounts' rows and
+# orgtree does not import accounts, so accounts registers the resolver in ``ready()`` (as it
+# registers its people counter, orgtree/people.py).
+PersonRegion = Callable[[object], str | None]
+_PERSON_REGION: list[PersonRegion] = []
+
+
+def register_person_region(resolver: PersonRegion) -> None:
+    _PERSON_REGION[:] = [resolver]  # one resolver; ready() may run twice
+
+
+def calendar_region_of(user) -> str | None:
+    """The region whose deadlines apply to the user: an admin's highest org's region, a
+    professional's unit's region; None for anyone else."""
+    roles = roles_of(user)
+    if roles.orgs:
+        return roles.orgs[0].region_id
+    if _PERSON_REGION and getattr(user, "is_authenticated", False):
+        return _PERSON_REGION[0](user)
+    return None
+
+
+def deadline_line(row: Deadline, today: date | None = None) -> dict:
+    """What the pages show of a row: the kind, the year, the dates, who set it, and where
+    today stands (``state``: open, closed; for a 补学 window also upcoming)."""
+    today = today or timezone.localdate()
+    if today > row.closes_on:
+        state = "closed"
+    elif row.opens_on is not None and today < row.opens_on:
+        state = "upcoming"
+    else:
+        state = "open"
+    return {
+        "row": row,
+        "kind": DeadlineKind(row.kind).label,
+        "year": year_label(row.kind, row.year),
+        "state": state,
+        "days_left": (row.closes_on - today).days,
+        "days_to_open": (row.opens_on - today).days if row.opens_on else 0,
+        "set_by": row.set_by.name,
+    }

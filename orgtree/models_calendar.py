@@ -91,6 +91,9 @@ class DeadlineException(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
+    # The path of the unit the exception is for (a person's unit at the grant): the HRSS
+    # offices above it see and revoke it (orgtree.selectors_calendar), as with any record.
+    org_path = models.CharField("单位路径", max_length=255, db_index=True)
     reason = models.CharField("理由", max_length=300)
     expires_on = models.DateField("有效期至")
     office = models.ForeignKey(

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import calendar as calendar_views
 
 app_name = "orgtree"
 
@@ -36,4 +37,38 @@ urlpatterns = [
         name="admin-filing-edit",
     ),
     path("audit/", views.AuditLogListView.as_view(), name="audit"),
+    # The calendar: what is in force for the user; an HRSS office's rows and exceptions.
+    path("calendar/", calendar_views.CalendarView.as_view(), name="calendar"),
+    path("calendar/deadlines/", calendar_views.DeadlineListView.as_view(), name="deadlines"),
+    path("calendar/deadlines/add/", calendar_views.DeadlineFormView.as_view(), name="deadline-add"),
+    path(
+        "calendar/deadlines/<id:pk>/edit/",
+        calendar_views.DeadlineFormView.as_view(),
+        name="deadline-edit",
+    ),
+    path(
+        "calendar/deadlines/<id:pk>/delete/",
+        calendar_views.DeadlineDeleteView.as_view(),
+        name="deadline-delete",
+    ),
+    path(
+        "calendar/deadlines/copy/",
+        calendar_views.DeadlineCopyView.as_view(),
+        name="deadlines-copy",
+    ),
+    path(
+        "calendar/exceptions/",
+        calendar_views.DeadlineExceptionListView.as_view(),
+        name="deadline-exceptions",
+    ),
+    path(
+        "calendar/exceptions/grant/",
+        calendar_views.UnitExceptionGrantView.as_view(),
+        name="deadline-exception-grant",
+    ),
+    path(
+        "calendar/exceptions/<id:pk>/revoke/",
+        calendar_views.DeadlineExceptionRevokeView.as_view(),
+        name="deadline-exception-revoke",
+    ),
 ]

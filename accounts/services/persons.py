@@ -8,8 +8,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
-from orgtree.models import Org, Region
+from orgtree.calendar import deadline_check
+from orgtree.models import DeadlineKind, Org, Region
 from orgtree.selectors import admin_user_ids
 from portal.ids import birth_date_of, gender_of, mask_id_number, normalize_id_number
 from portal.lifecycle import (
@@ -114,6 +116,14 @@ def person_register(
     if not Region.objects.filter(pk=region_code).exists():
         raise ValidationError({"region": "请选择所在地区。"})
     unit = _unit_for_registration(unit_id=unit_id, region_code=region_code)
+    # Refused alike for every ID number (the answer must not tell who is registered); an
+    # exception for the unit lets its registrations through.
+    deadline_check(
+        DeadlineKind.PERSON_REGISTRATION,
+        timezone.localdate().year,
+        region_code=unit.region_id,
+        org_ids=[unit.pk],
+    )
 
     existing = User.objects.select_for_update().filter(id_number=number).first()
     earlier = Person.objects.filter(user=existing).first() if existing else None

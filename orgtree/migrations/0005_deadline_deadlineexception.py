@@ -7,56 +7,194 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orgtree', '0004_directly_administered_counties'),
+        ("orgtree", "0004_directly_administered_counties"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Deadline',
+            name="Deadline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('kind', models.CharField(choices=[('declare', '学时申报'), ('unit_review', '用人单位审核'), ('dept_review', '主管部门审核'), ('filing', '人社部门备案'), ('org_registration', '单位注册'), ('person_registration', '个人注册'), ('makeup', '补学')], max_length=24, verbose_name='事项')),
-                ('opens_on', models.DateField(blank=True, null=True, verbose_name='开始日期')),
-                ('closes_on', models.DateField(verbose_name='截止日期')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='设定时间')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgtree.region', verbose_name='地区')),
-                ('set_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgtree.org', verbose_name='设定机关')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='设定人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("declare", "学时申报"),
+                            ("unit_review", "用人单位审核"),
+                            ("dept_review", "主管部门审核"),
+                            ("filing", "人社部门备案"),
+                            ("org_registration", "单位注册"),
+                            ("person_registration", "个人注册"),
+                            ("makeup", "补学"),
+                        ],
+                        max_length=24,
+                        verbose_name="事项",
+                    ),
+                ),
+                ("opens_on", models.DateField(blank=True, null=True, verbose_name="开始日期")),
+                ("closes_on", models.DateField(verbose_name="截止日期")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="说明")),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="设定时间"
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgtree.region",
+                        verbose_name="地区",
+                    ),
+                ),
+                (
+                    "set_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgtree.org",
+                        verbose_name="设定机关",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="设定人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '截止日期',
-                'verbose_name_plural': '截止日期',
-                'ordering': ['-year', 'kind', 'region'],
-                'indexes': [models.Index(fields=['kind', 'year'], name='deadline_kind_year')],
-                'constraints': [models.UniqueConstraint(fields=('region', 'year', 'kind'), name='deadline_one_per_region_year_kind'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'makeup'), ('opens_on__isnull', False)), models.Q(models.Q(('kind', 'makeup'), _negated=True), ('opens_on__isnull', True)), _connector='OR'), name='deadline_window_only_for_makeup')],
+                "verbose_name": "截止日期",
+                "verbose_name_plural": "截止日期",
+                "ordering": ["-year", "kind", "region"],
+                "indexes": [models.Index(fields=["kind", "year"], name="deadline_kind_year")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("region", "year", "kind"), name="deadline_one_per_region_year_kind"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "makeup"), ("opens_on__isnull", False)),
+                            models.Q(
+                                models.Q(("kind", "makeup"), _negated=True),
+                                ("opens_on__isnull", True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="deadline_window_only_for_makeup",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DeadlineException',
+            name="DeadlineException",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('declare', '学时申报'), ('unit_review', '用人单位审核'), ('dept_review', '主管部门审核'), ('filing', '人社部门备案'), ('org_registration', '单位注册'), ('person_registration', '个人注册'), ('makeup', '补学')], max_length=24, verbose_name='事项')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('reason', models.CharField(max_length=300, verbose_name='理由')),
-                ('expires_on', models.DateField(verbose_name='有效期至')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='批准时间')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='撤销时间')),
-                ('granted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='批准人')),
-                ('office', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgtree.org', verbose_name='批准机关')),
-                ('org', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgtree.org', verbose_name='单位')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='人员账户')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("declare", "学时申报"),
+                            ("unit_review", "用人单位审核"),
+                            ("dept_review", "主管部门审核"),
+                            ("filing", "人社部门备案"),
+                            ("org_registration", "单位注册"),
+                            ("person_registration", "个人注册"),
+                            ("makeup", "补学"),
+                        ],
+                        max_length=24,
+                        verbose_name="事项",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("reason", models.CharField(max_length=300, verbose_name="理由")),
+                ("expires_on", models.DateField(verbose_name="有效期至")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="批准时间"
+                    ),
+                ),
+                (
+                    "revoked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="撤销时间"),
+                ),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="批准人",
+                    ),
+                ),
+                (
+                    "office",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgtree.org",
+                        verbose_name="批准机关",
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="orgtree.org",
+                        verbose_name="单位",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="人员账户",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '截止日期例外',
-                'verbose_name_plural': '截止日期例外',
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(fields=['kind', 'year'], name='deadline_exc_kind_year')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('org__isnull', True), ('user__isnull', False)), models.Q(('org__isnull', False), ('user__isnull', True)), _connector='OR'), name='deadline_exception_one_subject')],
+                "verbose_name": "截止日期例外",
+                "verbose_name_plural": "截止日期例外",
+                "ordering": ["-created_at"],
+                "indexes": [models.Index(fields=["kind", "year"], name="deadline_exc_kind_year")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("org__isnull", True), ("user__isnull", False)),
+                            models.Q(("org__isnull", False), ("user__isnull", True)),
+                            _connector="OR",
+                        ),
+                        name="deadline_exception_one_subject",
+                    )
+                ],
             },
         ),
     ]

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from portal.ids import is_valid_id_number
@@ -19,8 +20,9 @@ from portal.lifecycle import (
 )
 from portal.services import audit_record, notifications_send
 
+from ..calendar import deadline_check
 from ..codes import normalize_credit_code
-from ..models import Org, OrgAdmin
+from ..models import DeadlineKind, Org, OrgAdmin
 from ..roles import MANAGE_PERMISSION, roles_forget
 from ..selectors import admin_user_ids, org_in_scope
 from .tree import org_insert
@@ -103,6 +105,14 @@ def org_register(
         raise ValidationError(
             {"parent": f"{Org.Kind(kind).label}不能注册在{parent.get_kind_display()}下。"}
         )
+    # The new org's region is its parent's; an exception for the parent lets its
+    # registrations through.
+    deadline_check(
+        DeadlineKind.ORG_REGISTRATION,
+        timezone.localdate().year,
+        region_code=parent.region_id,
+        org_ids=[parent.pk],
+    )
     try:
         code = normalize_credit_code(credit_code)
     except ValidationError as exc:
