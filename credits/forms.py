@@ -14,11 +14,13 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils import timezone
 
+from orgtree.models import Org
+from plans.selectors import PLAN_KINDS
 from portal.forms import DateField
 
 from .models import Declaration, Exemption, ReviewStatus
 from .rules import Category, Param, Subject, categories_for
-from .rules.values import LARGEST, as_json_number
+from .rules.values import LARGEST, as_json_number, as_text
 from .services.exemptions import AWAY_MORE_THAN, ON_DUTY_BELOW
 from .services.records import FIRST_YEAR
 
@@ -56,7 +58,10 @@ class DeclarationForm(forms.Form):
     title = forms.CharField(
         label="项目名称",
         max_length=200,
-        help_text="培训班、会议、课题、论文、著作、专利、考试等的名称。",
+        help_text=(
+            "培训班、会议、课题、论文、著作、专利、考试等的名称。"
+            "单位或主管部门培训可留空，按所选培训项目的名称填写。"
+        ),
     )
     organiser = forms.CharField(label="主办（发表、授予）单位", max_length=200, required=False)
     start_date = DateField(label="开始日期", required=False, widget=date_input())
@@ -76,7 +81,15 @@ class DeclarationForm(forms.Form):
         ),
     )
 
-    def data_for_service(self, params: dict) -> dict:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        category = self.data.get("category") if self.is_bound else self.initial.get("category")
+        if category in PLAN_KINDS:
+            # The chosen plan item's name is the title when none is typed (credits-plan-items.js
+            # keeps the browser's "required" in step when the category changes on the page).
+            self.fields["title"].required = False
+
+    def data_for_service(self, params: dict, plan_item_id: int | None = None) -> dict:
         data = self.cleaned_data
         return {
             "year": data["year"],
@@ -88,7 +101,51 @@ class DeclarationForm(forms.Form):
             "end_date": data["end_date"],
             "description": data["description"],
             "assessment_result": data["assessment_result"] or Declaration.Assessment.NOT_APPLICABLE,
+            "plan_item_id": plan_item_id,
         }
+
+
+NO_PLAN_ITEMS = "您所在单位（或主管部门）当年没有已备案的培训计划项目，暂不能申报此类别。"
+
+
+def plan_item_label(item) -> str:
+    """项目名称（组织单位，起止日期，计划学时）."""
+    return (
+        f"{item.title}（{item.organiser}，{item.starts_on:%Y-%m-%d} 至 {item.ends_on:%Y-%m-%d}，"
+        f"计划 {as_text(item.hours)} 学时）"
+    )
+
+
+class PlanItemForm(forms.Form):
+    """The training project a unit or department training names (证明材料说明 13, 14): one of
+    the items offered to the person's unit for the chosen year, grouped by the plan's org. The
+    fieldset of each such category has its own, so only the chosen category's is posted; the
+    service checks the choice again."""
+
+    plan_item = forms.TypedChoiceField(
+        label="培训计划项目",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": "所选培训项目不在可选范围内，请重新选择。"},
+    )
+
+    def __init__(self, category: str, items, *args, year: int, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{category}_%s")
+        super().__init__(*args, **kwargs)
+        self.year = year
+        self.offered = bool(items)
+        groups: dict[str, list] = {}
+        for item in items:
+            groups.setdefault(item.plan.org.name, []).append((item.pk, plan_item_label(item)))
+        field = self.fields["plan_item"]
+        field.choices = [("", "请选择培训项目"), *groups.items()]
+        owner = "本单位" if PLAN_KINDS[category] == Org.Kind.UNIT else "主管部门"
+        field.help_text = (
+            f"列出{owner} {year} 年度已报人社部门备案的年度培训计划中的项目，"
+            "格式为：项目名称（组织单位，起止日期，计划学时）。"
+            "项目名称、主办单位和起止日期留空时按所选项目填写。"
+        )
 
 
 def _param_field(param: Param) -> forms.Field:

@@ -70,7 +70,13 @@ class TrainingPlan(Filed):
             models.Index(
                 fields=["filing_office", "status", "submitted_at", "id"], name="plan_office_queue"
             ),
-            models.Index(fields=["org_path", "year"], name="plan_path_year"),
+            # A department's or unit's list: its subtree's plans, of a year. Pattern operators,
+            # so that PostgreSQL serves the path's LIKE 'prefix%' from it.
+            models.Index(
+                fields=["org_path", "year"],
+                name="plan_path_year",
+                opclasses=["varchar_pattern_ops", "int2_ops"],
+            ),
         ]
 
     def __str__(self) -> str:

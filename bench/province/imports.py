@@ -7,15 +7,16 @@ The file is a real .xlsx written with XlsxWriter: the people of the largest unit
 PER_PERSON activities each over the generated years, declared categories (hours) beside
 computed ones (days, rank, courses), ID numbers as text, dates as Excel dates; and one row in
 about a thousand made bad in each way the report names (a wrong name, a bad check digit, an ID
-number Excel turned into a number, an unknown category, hours over the rule, a repeat of the row
-above, a repeat of a generated declaration), so the report has errors and they are counted.
+number Excel turned into a number, an unknown category, hours over the rule, a training not in
+the unit's filed plan, a repeat of the row above, a repeat of a generated declaration), so the
+report has errors and they are counted. The 单位专业科目培训 rows name their project in the
+培训项目 column, as issue 18 asks: the unit gets a filed 年度培训计划 of those projects for each
+year first (import_setup.py).
 
 Unlike the job figures these runs commit (the jobs commit chunk by chunk, as in production), so
-what they created is deleted afterwards: the batch's declarations and review events, its rows,
-the batch and its file, its two jobs and the audit rows that name them; the tables are then
-vacuumed. A kept database (BENCH_KEEP=1) thus measures the same unit again, and a batch left by
-an interrupted run is deleted first. The jobs' task publications are dropped: this process is
-the worker.
+what they created is deleted afterwards, and the plans with it (import_setup.py). A kept
+database (BENCH_KEEP=1) thus measures the same unit again, and what an interrupted run left is
+deleted first. The jobs' task publications are dropped: this process is the worker.
 """
 
 import io
@@ -30,13 +31,16 @@ from django.utils import timezone
 from accounts.models import Person, User
 from credits.intake.declarations import DECLARATION_COLUMNS
 from credits.intake.services import import_commit_start, import_upload
-from credits.models import Declaration, ImportBatch, ImportRow, ReviewEvent
+from credits.models import Declaration, ImportBatch
 from credits.rules import CATEGORIES
 from credits.selectors import KEY_RELEASED
 from orgtree.models import Org, OrgAdmin
-from portal.models import AuditLog, Job
+from plans.selectors import PLAN_KINDS
+from portal.models import Job
 from portal.tasks import run_job
 
+from .import_setup import FILE_PREFIX, batch_delete, leftovers_delete, plans_delete, plans_make
+from .import_setup import vacuum as _vacuum
 from .jobs.common import counted, failed
 from .process import rss_growth
 from .report import Figure, Report, timed
@@ -47,7 +51,6 @@ BUDGET = 1_000  # rows/s, validation and commit each (DESIGN.md, performance bud
 # One row in BAD_EVERY is made bad (a prime, so they spread over people); a short file has
 # them closer, so that it has every kind.
 BAD_EVERY = 997
-FILE_PREFIX = "基准测试批量申报"
 LEVEL = dict(CATEGORIES["training_activity"].param("organizer_level").choices)
 
 # (category, title, parameter cells): the declared categories take the hours as given, the
@@ -62,7 +65,8 @@ ACTIVITIES = (
     ("degree_course", "在职研究生课程", {"courses": 2}),
     ("self_study", "有计划有考核的自学", {"hours": 6}),
 )
-BAD_KINDS = ("name", "check_digit", "mangled", "category", "hours", "repeat", "taken")
+BAD_KINDS = ("name", "check_digit", "mangled", "category", "hours", "plan", "repeat", "taken")
+NOT_PLANNED = "未列入年度培训计划的培训"
 
 
 @dataclass
@@ -171,9 +175,25 @@ def _good(source: Source, index: int) -> dict:
         "end_date": start.replace(day=start.day + 1),
         **params,
     }
+    if code in PLAN_KINDS:
+        cells["plan_item"] = cells["title"]  # an item of the unit's plan (plan_titles)
     if "organizer_level" in cells:
         cells["organizer_level"] = LEVEL[cells["organizer_level"]]
     return cells
+
+
+def plan_titles(source: Source) -> dict[int, list[str]]:
+    """The projects each year's plan of the unit holds: every one a training row names."""
+    serials = (PER_PERSON - 1) // (len(source.years) * len(ACTIVITIES)) + 1
+    titles = {}
+    for year in source.years:
+        titles[year] = [
+            f"{year}年度{title}（第{serial}期）"
+            for code, title, _ in ACTIVITIES
+            if code in PLAN_KINDS
+            for serial in range(1, serials + 1)
+        ]
+    return titles
 
 
 def _bad(source: Source, index: int, kind: str, previous: dict, taken: int) -> dict:
@@ -190,7 +210,11 @@ def _bad(source: Source, index: int, kind: str, previous: dict, taken: int) -> d
         cells["category"] = "其他专业培训"
     elif kind == "hours":
         cells["category"] = CATEGORIES["unit_training"].label
+        cells["plan_item"] = plan_titles(source)[cells["year"]][0]  # only the hours are wrong
         cells["hours"] = 250
+    elif kind == "plan":
+        cells["category"] = CATEGORIES["unit_training"].label
+        cells["plan_item"] = NOT_PLANNED
     elif kind == "repeat":
         cells = dict(previous)
     elif kind == "taken":
@@ -263,47 +287,6 @@ def _job_run(job_id) -> tuple[float, float, int]:
     return seconds, grown, counter.count
 
 
-def batch_delete(batch: ImportBatch) -> None:
-    """Everything the batch made, by SQL (the ORM would load its 50,000 rows to cascade)."""
-    declarations = Declaration._meta.db_table
-    jobs = [job for job in (batch.validate_job_id, batch.commit_job_id) if job]
-    targets = [f"import:{batch.pk}", *(f"job:{job}" for job in jobs)]
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {ReviewEvent._meta.db_table} WHERE declaration_id IN "  # noqa: S608
-            f"(SELECT id FROM {declarations} WHERE batch_id = %s)",
-            [batch.pk],
-        )
-        cursor.execute(f"DELETE FROM {declarations} WHERE batch_id = %s", [batch.pk])  # noqa: S608
-        cursor.execute(
-            f"DELETE FROM {ImportRow._meta.db_table} WHERE batch_id = %s",  # noqa: S608
-            [batch.pk],
-        )
-        cursor.execute(
-            f"DELETE FROM {ImportBatch._meta.db_table} WHERE id = %s",  # noqa: S608
-            [batch.pk],
-        )
-        Job.objects.filter(pk__in=jobs).delete()
-        AuditLog.objects.filter(target__in=targets).delete()
-    if batch.file:
-        batch.file.delete(save=False)
-
-
-def _vacuum() -> None:
-    """Clears the deleted rows' versions, so that the next run does not wade through them."""
-    with connection.cursor() as cursor:
-        for model in (Declaration, ReviewEvent, ImportRow):
-            cursor.execute(f"VACUUM (ANALYZE) {model._meta.db_table}")
-
-
-def leftovers_delete() -> int:
-    """Batches an interrupted run left (found by their file name)."""
-    batches = list(ImportBatch.objects.filter(file_name__startswith=FILE_PREFIX))
-    for batch in batches:
-        batch_delete(batch)
-    return len(batches)
-
-
 @dataclass
 class Run:
     rows: int
@@ -318,10 +301,12 @@ class Run:
 
 
 def import_run(source: Source, written: Written) -> Run:
-    """Upload, validation job, commit job; the batch deleted again whatever happened."""
+    """The unit's plans, upload, validation job, commit job; the batch and the plans deleted
+    again whatever happened."""
     run = Run(written.rows, len(written.content) / 2**20, written.bad)
     batch = None
     try:
+        plans_make(source.unit, source.admin, plan_titles(source))
         run.upload_seconds, batch = timed(
             lambda: _unpublished(
                 lambda: import_upload(
@@ -344,6 +329,7 @@ def import_run(source: Source, written: Written) -> Run:
             batch.refresh_from_db()
             batch_delete(batch)
             _vacuum()
+        plans_delete()
     return run
 
 

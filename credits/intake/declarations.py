@@ -10,14 +10,17 @@ from django.core.exceptions import ValidationError
 
 from orgtree.models import Org
 from orgtree.roles import roles_of
-from portal.spreadsheets import Column, Row, TemplateColumn, template_xlsx
+from plans.selectors import PLAN_KINDS
+from portal.spreadsheets import Column, Row, template_xlsx
 
+from ..deadlines import declare_refusals
 from ..models import Declaration, ImportBatch, ImportRow
-from ..rules import CATEGORIES, Basis, category_schema
+from ..rules import Basis
 from ..rules.values import as_text
 from ..selectors import natural_keys_taken
 from ..services.declarations import declaration_fill
 from ..workflow import declarations_enter
+from .declaration_template import declaration_instructions, declaration_template_columns
 from .fields import (
     Assessment,
     CellError,
@@ -30,6 +33,7 @@ from .fields import (
 )
 from .kinds import SKIPPED, VALID, Committed, IntakeKind, Outcome, duplicate_in_file, register
 from .persons import id_number_read, person_match, persons_by_id_number
+from .plan_items import PLAN_ITEM, OfferedItems, offered_items, plan_item_match
 
 ID_NUMBER = Column("id_number", ("身份证号", "身份证号码", "公民身份号码", "证件号码"))
 NAME = Column("name", ("姓名",))
@@ -52,6 +56,7 @@ DECLARATION_COLUMNS = (
     YEAR,
     Column("category", ("学时类别", "类别")),
     Column("title", ("项目名称", "培训项目名称")),
+    PLAN_ITEM,
     Column("organiser", ("主办单位", "主办（发表、授予）单位"), required=False),
     Column("start_date", ("开始日期",), required=False),
     Column("end_date", ("结束日期",), required=False),
@@ -61,10 +66,6 @@ DECLARATION_COLUMNS = (
 )
 # 第七条 gives hours to study whose assessment was passed: a failed row registers nothing.
 FAILED_SKIPPED = "考核结果为不合格的学习不计学时，本行不登记。"
-BATCH_NOTE = (
-    "批量导入的记录本人无需上传证明材料；"
-    "学时按《河南省专业技术人员继续教育证书管理办法》的标准计算。"
-)
 
 
 def _messages(exc: ValidationError) -> list[str]:
@@ -138,9 +139,15 @@ class DeclarationsKind(IntakeKind):
         return roles_of(actor).paths(self.org_kind)
 
     @abstractmethod
-    def declarations_of(self, *, row: Row, person, batch, outcome) -> list[Declaration]:
+    def declarations_of(self, *, row: Row, person, batch, outcome, chunk) -> list[Declaration]:
         """The unsaved declarations one row asks for (none when its person is unknown), the
-        cells' problems raised as CellError or added to ``outcome``."""
+        cells' problems raised as CellError or added to ``outcome``. ``chunk`` is what
+        ``chunk_read`` read for the row's chunk."""
+
+    def chunk_read(self, *, rows: Sequence[Row], numbers: list[str], people: dict) -> object:
+        """What the rows of a chunk need beyond their cells and people, read at once rather
+        than row by row (``numbers``: each row's ID number, "" when unreadable)."""
+        return None
 
     def skip_reason(self, row: Row) -> str:
         """Why a row registers nothing whatever else it holds ("" when it may register): then
@@ -171,6 +178,7 @@ class DeclarationsKind(IntakeKind):
             for row, outcome in zip(rows, outcomes, strict=True)
         ]
         people = persons_by_id_number(numbers)
+        chunk = self.chunk_read(rows=rows, numbers=numbers, people=people)
         paths = self.paths(actor)
         for row, outcome, number in zip(rows, outcomes, numbers, strict=True):
             person = person_match(
@@ -183,7 +191,7 @@ class DeclarationsKind(IntakeKind):
             )
             try:
                 declarations = self.declarations_of(
-                    row=row, person=person, batch=batch, outcome=outcome
+                    row=row, person=person, batch=batch, outcome=outcome, chunk=chunk
                 )
             except CellError as exc:
                 outcome.fail(str(exc))
@@ -191,8 +199,13 @@ class DeclarationsKind(IntakeKind):
             if outcome.status == VALID and person is not None:
                 outcome.payload = declarations
                 outcome.natural_key = declarations[0].natural_key
+        self.valid_check(outcomes)
         keys_check(outcomes, [row.line for row in rows], seen)
         return outcomes
+
+    def valid_check(self, outcomes: list[Outcome]) -> None:
+        """Fails the valid rows that the chunk as a whole refuses (before the duplicate check,
+        so that a refused row does not count as the first of its key)."""
 
     def commit(self, *, batch, actor, rows: Sequence[ImportRow]) -> Committed:
         again = self.check(
@@ -233,7 +246,37 @@ class BatchDeclarationsKind(DeclarationsKind):
             return ""  # reported by the row's check
         return FAILED_SKIPPED if result == Assessment.FAILED else ""
 
-    def declarations_of(self, *, row, person, batch, outcome) -> list[Declaration]:
+    def chunk_read(self, *, rows, numbers, people) -> OfferedItems:
+        """The plan items offered to the people of the chunk's training rows, in one query."""
+        pairs = set()
+        for row, number in zip(rows, numbers, strict=True):
+            person = people.get(number)
+            if person is None:
+                continue
+            try:
+                category = category_read(row.values.get("category", ""))
+                year = year_read(row.values.get("year", ""))
+            except CellError:
+                continue  # the row's check says why
+            if category.code in PLAN_KINDS:
+                pairs.add((person.org_path, year))
+        return offered_items(pairs)
+
+    def valid_check(self, outcomes: list[Outcome]) -> None:
+        """A unit or department declares for its people within the year's 学时申报 deadline
+        too (issue 18), one calendar for the chunk; transfers of old hours are not declaring."""
+        late = declare_refusals(
+            {
+                index: (d.year, d.unit_id, d.person.user_id)
+                for index, outcome in enumerate(outcomes)
+                if outcome.status == VALID and outcome.payload
+                for d in outcome.payload[:1]
+            }
+        )
+        for index, message in late.items():
+            outcomes[index].fail(message)
+
+    def declarations_of(self, *, row, person, batch, outcome, chunk) -> list[Declaration]:
         values = row.values
         assessment = assessment_read(values.get("assessment_result", ""))
         year = year_read(values.get("year", ""))
@@ -245,6 +288,15 @@ class BatchDeclarationsKind(DeclarationsKind):
         end = date_read(values.get("end_date", ""), "结束日期")
         if person is None:
             return []
+        plan_item = None
+        if category.code in PLAN_KINDS:
+            plan_item = plan_item_match(
+                chunk,
+                named=values.get("plan_item", ""),
+                unit_path=person.org_path,
+                year=year,
+                category=category.code,
+            )
         declaration = declaration_build(
             outcome=outcome,
             person=person,
@@ -259,6 +311,7 @@ class BatchDeclarationsKind(DeclarationsKind):
             end_date=end,
             description=values.get("description", ""),
             assessment_result=assessment,
+            plan_item=plan_item,
         )
         if declaration is None:
             return []
@@ -273,7 +326,7 @@ class BatchDeclarationsKind(DeclarationsKind):
     def template(self) -> bytes:
         return template_xlsx(
             title=self.label,
-            columns=declaration_template_columns(),
+            columns=declaration_template_columns(PARAM_HEADERS),
             instructions=declaration_instructions(self.entry_label),
         )
 
@@ -294,98 +347,3 @@ class DepartmentDeclarations(BatchDeclarationsKind):
     source = Declaration.Source.DEPARTMENT_BATCH
     outside = "该人员不在本部门所属单位。"
     entry_label = "主管部门已审核：进入人社部门备案。"
-
-
-# --- The declarations' template -------------------------------------------------------------------
-
-
-def _param_text(param: dict) -> str:
-    if param["choices"]:
-        return f"{param['label']}：" + "/".join(choice["label"] for choice in param["choices"])
-    if param["kind"] == "bool":
-        return f"{param['label']}：是/否"
-    limits = ""
-    if param["min"] is not None and param["max"] is not None:
-        limits = f"（{param['min']}～{param['max']}{param['unit']}）"
-    return f"{param['label']}{limits}"
-
-
-def declaration_template_columns() -> list[TemplateColumn]:
-    names = tuple(category.name for category in CATEGORIES.values())
-    level = CATEGORIES["training_activity"].param("organizer_level")
-    choices = {
-        "organizer_level": tuple(label for _, label in level.choices),
-        "presented_paper": ("是", "否"),
-    }
-    examples = {"hours": "8"}
-    columns = [
-        TemplateColumn("身份证号", 22, "410402198001010014"),
-        TemplateColumn("姓名", 10, "张三"),
-        TemplateColumn("年度", 8, "2025"),
-        TemplateColumn("学时类别", 24, CATEGORIES["unit_training"].name, choices=names),
-        TemplateColumn("项目名称", 30, "2025 年度院内专业技术培训"),
-        TemplateColumn("主办单位", 24, "平顶山市第一人民医院", required=False),
-        TemplateColumn("开始日期", 12, "2025-03-01", required=False),
-        TemplateColumn("结束日期", 12, "2025-03-02", required=False),
-    ]
-    for name, headers in PARAM_HEADERS.items():
-        columns.append(
-            TemplateColumn(
-                headers[0],
-                14,
-                examples.get(name, ""),
-                choices=choices.get(name, ()),
-                required=False,
-                note="按“填写说明”中该类别需要填写的列填写",
-            )
-        )
-    columns.append(
-        TemplateColumn(
-            "考核结果",
-            10,
-            Assessment.PASSED.label,
-            choices=tuple(label for _, label in Assessment.choices),
-            required=False,
-            note="合格、不合格或不适用；留空按“不适用”登记，“不合格”的行不登记学时",
-        )
-    )
-    columns.append(TemplateColumn("说明", 30, "", required=False))
-    return columns
-
-
-def declaration_instructions(entry_label: str) -> list[list[str]]:
-    rows = [
-        ["批量申报填写说明"],
-        ["每行一条学时记录：一名人员、一个年度、一项活动。带 * 的列必须填写。"],
-        ["身份证号列须为文本格式，否则 Excel 会丢失末几位数字。日期按 2025-03-01 填写。"],
-        [
-            "学时由平台按类别和参数计算；按申报学时认定的类别填写“申报学时”，其余类别填写下表所列参数。"
-        ],
-        ["“学时类别”列可填写下表的学时类别、条文表述或类别代码。"],
-        [
-            "“考核结果”列（第十条）填写合格、不合格或不适用，可留空（按“不适用”登记）；"
-            "考核结果为不合格的学习不计学时，该行不登记。"
-        ],
-        [BATCH_NOTE],
-        [entry_label],
-        [
-            "同一人员、年度、科目、类别、项目名称和开始日期相同的记录只登记一次，重复上传不会重复登记。"
-        ],
-        [],
-        ["类别代码", "学时类别", "条文表述", "科目", "依据", "需填写的列", "学时认定"],
-    ]
-    for code in CATEGORIES:
-        schema = category_schema(code)
-        params = "；".join(_param_text(param) for param in schema["params"]) or "无需参数"
-        rows.append(
-            [
-                code,
-                schema["name"],
-                schema["label"],
-                schema["subject_label"],
-                schema["article"],
-                params,
-                schema["confirmer"],
-            ]
-        )
-    return rows

@@ -52,7 +52,7 @@ class InstitutionResults(DeclarationsKind):
         """A failed participant is reported as not registered, whatever else the row holds."""
         return NOT_PASSED if row.values.get("result", "").strip() == FAILED else ""
 
-    def declarations_of(self, *, row, person, batch, outcome) -> list[Declaration]:
+    def declarations_of(self, *, row, person, batch, outcome, chunk) -> list[Declaration]:
         values = row.values
         if values.get("result", "").strip() != PASSED:
             raise CellError(RESULT_UNKNOWN)

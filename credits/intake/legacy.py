@@ -34,7 +34,7 @@ class LegacyTransfer(DeclarationsKind):
         "单位已核对：进入主管部门批量审核，再由人社部门备案（没有主管部门的单位直接备案）。"
     )
 
-    def declarations_of(self, *, row, person, batch, outcome) -> list[Declaration]:
+    def declarations_of(self, *, row, person, batch, outcome, chunk) -> list[Declaration]:
         values = row.values
         year = year_read(values.get("year", ""))
         if not LEGACY_FIRST <= year <= LEGACY_LAST:

@@ -5,16 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('credits', '0015_declaration_assessment_result'),
-        ('plans', '0001_initial'),
+        ("credits", "0015_declaration_assessment_result"),
+        ("plans", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='declaration',
-            name='plan_item',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='plans.planitem', verbose_name='培训计划项目'),
+            model_name="declaration",
+            name="plan_item",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="plans.planitem",
+                verbose_name="培训计划项目",
+            ),
         ),
     ]

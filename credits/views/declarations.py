@@ -11,12 +11,17 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from accounts.views.mixins import ProfessionalRequiredMixin
+from plans.selectors import PLAN_KINDS, plan_items_offered
 from portal.forms import form_errors_add
 
+from ..deadlines import declare_notice
 from ..forms import (
+    NO_PLAN_ITEMS,
     DeclarationFilterForm,
     DeclarationForm,
     DeclarationParamsForm,
+    PlanItemForm,
+    YearForm,
     year_asked,
 )
 from ..models import Declaration, ReviewStatus
@@ -82,7 +87,9 @@ class DeclarationDetailView(LoginRequiredMixin, DetailView):
     context_object_name = "declaration"
 
     def get_queryset(self):
-        return declarations_visible_to(self.request.user).select_related("person__user", "unit")
+        return declarations_visible_to(self.request.user).select_related(
+            "person__user", "unit", "plan_item__plan__org"
+        )
 
     def get_context_data(self, **kwargs):
         declaration = self.object
@@ -99,7 +106,9 @@ class DeclarationFormView(ABC, ProfessionalRequiredMixin, View):
 
     Every category's parameter fieldset is on the page; the chosen one is enabled. Without
     JavaScript, the 切换类别 button posts ``switch`` and the page comes back for the chosen
-    category, with its hours when the parameters allow.
+    category and year, with its hours when the parameters allow. The fieldsets of unit and
+    department training hold the choice of a plan item offered for the year shown
+    (credits-plan-items.js posts ``switch`` when another year is chosen for them).
     """
 
     template_name = "credits/declaration_form.html"
@@ -116,12 +125,31 @@ class DeclarationFormView(ABC, ProfessionalRequiredMixin, View):
         )
         return form, params_form
 
-    def render_form(self, form, params_form, *, preview=None):
+    def unit_path(self) -> str:
+        """Whose plans are offered: the declaration's unit, or the person's for a new one."""
+        return self.declaration.org_path if self.declaration else self.person.org_path
+
+    def plan_forms(self, year: int, *, chosen: str = "", data=None, initial=None) -> dict:
+        """The plan item choice of each category that needs one, for ``year``; only the chosen
+        category's is bound to ``data`` (the others' selects were disabled, so not posted)."""
+        return {
+            code: PlanItemForm(
+                code,
+                list(plan_items_offered(unit_path=self.unit_path(), year=year, category=code)),
+                data if code == chosen else None,
+                year=year,
+                initial=initial or {},
+            )
+            for code in PLAN_KINDS
+        }
+
+    def render_form(self, form, params_form, plan_forms, *, preview=None):
         chosen = params_form.category.code if params_form else ""
         panels = [
             {
                 "category": category,
                 "form": params_form if category.code == chosen else DeclarationParamsForm(category),
+                "plan_form": plan_forms.get(category.code),
                 "active": category.code == chosen,
             }
             for category in categories_for()
@@ -132,9 +160,17 @@ class DeclarationFormView(ABC, ProfessionalRequiredMixin, View):
             "panels": panels,
             "preview": preview,
             "declaration": self.declaration,
+            "no_plan_items": NO_PLAN_ITEMS,
             "basis_labels_json": json.dumps(dict(Basis.choices), ensure_ascii=False),
+            "deadline_notice": self.deadline_notice(form),
         }
         return render(self.request, self.template_name, context)
+
+    def deadline_notice(self, form) -> str:
+        """The chosen year's 学时申报 deadline when it is near or passed (issue 18)."""
+        value = form.data.get("year") if form.is_bound else form.initial.get("year")
+        chosen = YearForm({"year": value})
+        return declare_notice(self.person, chosen.cleaned_data["year"]) if chosen.is_valid() else ""
 
     @staticmethod
     def preview(params_form):
@@ -160,21 +196,32 @@ class DeclarationFormView(ABC, ProfessionalRequiredMixin, View):
 
     def post(self, request, *args, **kwargs):
         form, params_form = self.forms(request.POST)
+        year = year_asked(request.POST)
+        chosen = params_form.category.code if params_form else ""
         if "switch" in request.POST:
             form = DeclarationForm(initial=request.POST.dict())
-            return self.render_form(form, params_form, preview=self.preview(params_form))
-        forms_valid = form.is_valid()
+            plan_forms = self.plan_forms(year, initial={"plan_item": request.POST.get("plan_item")})
+            return self.render_form(
+                form, params_form, plan_forms, preview=self.preview(params_form)
+            )
+        plan_forms = self.plan_forms(year, chosen=chosen, data=request.POST)
+        plan_form = plan_forms.get(chosen)
+        forms_valid = all([form.is_valid(), plan_form is None or plan_form.is_valid()])
         if not (params_form and params_form.is_valid() and forms_valid):
             self.params_check(form, params_form)
-            return self.render_form(form, params_form)
+            return self.render_form(form, params_form, plan_forms)
+        plan_item_id = plan_form.cleaned_data["plan_item"] if plan_form else None
+        route = params_form.error_route()
+        if plan_form is not None:
+            route["plan_item"] = (plan_form, "plan_item")
         try:
-            declaration = self.save(form.data_for_service(params_form.params()))
+            declaration = self.save(form.data_for_service(params_form.params(), plan_item_id))
         except ValidationError as exc:
             if self.declaration is not None and not hasattr(exc, "error_dict"):
                 error_message(request, exc)  # no longer editable: the page says why
                 return redirect("credits:declaration-detail", self.declaration.pk)
-            form_errors_add(form, exc, route=params_form.error_route())
-            return self.render_form(form, params_form)
+            form_errors_add(form, exc, route=route)
+            return self.render_form(form, params_form, plan_forms)
         twin = declaration_twin(declaration)
         if twin is not None:
             messages.warning(
@@ -202,7 +249,12 @@ class DeclarationCreateView(DeclarationFormView):
             "category": category if category in CATEGORIES else "",
         }
         form, params_form = self.forms(initial=initial)
-        return self.render_form(form, params_form, preview=self.preview_initial(params_form))
+        return self.render_form(
+            form,
+            params_form,
+            self.plan_forms(initial["year"]),
+            preview=self.preview_initial(params_form),
+        )
 
     @staticmethod
     def preview_initial(params_form):
@@ -256,7 +308,10 @@ class DeclarationUpdateView(DeclarationFormView):
                 preview = compute(declaration.category, declaration.params)
             except RuleError:
                 preview = None
-        return self.render_form(form, params_form, preview=preview)
+        plan_forms = self.plan_forms(
+            declaration.year, initial={"plan_item": declaration.plan_item_id}
+        )
+        return self.render_form(form, params_form, plan_forms, preview=preview)
 
     def post(self, request, pk):
         if refused := self.refusal(pk):

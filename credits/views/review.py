@@ -163,7 +163,10 @@ class ReviewQueueView(OrgAdminRequiredMixin, View):
 def review_record(actor, kind: str, pk: int):
     """A record in the actor's scope as an admin (their own records are not reviewed here)."""
     queryset = VISIBLE[kind](actor).filter(scope_q(actor, "org_path"))
-    return get_object_or_404(queryset.select_related("person__user", "unit__parent"), pk=pk)
+    related = ["person__user", "unit__parent"]
+    if kind == "declaration":  # the facts name the plan item's plan and its org
+        related.append("plan_item__plan__org")
+    return get_object_or_404(queryset.select_related(*related), pk=pk)
 
 
 def filing_note(actor, record) -> str:

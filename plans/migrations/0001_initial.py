@@ -8,94 +8,275 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgtree', '0005_deadline_deadlineexception'),
+        ("orgtree", "0005_deadline_deadlineexception"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TrainingPlan',
+            name="TrainingPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_path', models.CharField(db_index=True, max_length=255, verbose_name='机构路径')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('submitted', '待备案'), ('filed', '已备案'), ('returned', '已退回')], default='draft', max_length=10, verbose_name='状态')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='创建时间')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='报送时间')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='处理时间')),
-                ('return_reason', models.CharField(blank=True, max_length=300, verbose_name='退回理由')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('title', models.CharField(max_length=100, verbose_name='计划名称')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('due_on', models.DateField(verbose_name='报送截止日期')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='填报人')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='处理人')),
-                ('filing_office', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgtree.org', verbose_name='备案机关')),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgtree.org', verbose_name='报送单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "org_path",
+                    models.CharField(db_index=True, max_length=255, verbose_name="机构路径"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "待备案"),
+                            ("filed", "已备案"),
+                            ("returned", "已退回"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="创建时间"
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="报送时间"),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="处理时间"),
+                ),
+                (
+                    "return_reason",
+                    models.CharField(blank=True, max_length=300, verbose_name="退回理由"),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("title", models.CharField(max_length=100, verbose_name="计划名称")),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
+                ("due_on", models.DateField(verbose_name="报送截止日期")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="填报人",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="处理人",
+                    ),
+                ),
+                (
+                    "filing_office",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgtree.org",
+                        verbose_name="备案机关",
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgtree.org",
+                        verbose_name="报送单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '年度培训计划',
-                'verbose_name_plural': '年度培训计划',
+                "verbose_name": "年度培训计划",
+                "verbose_name_plural": "年度培训计划",
             },
         ),
         migrations.CreateModel(
-            name='PlanItem',
+            name="PlanItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='培训项目名称')),
-                ('form', models.CharField(choices=[('classroom', '面授培训'), ('online', '网络培训'), ('seminar', '研修班'), ('lecture', '学术讲座'), ('other', '其他')], max_length=10, verbose_name='培训形式')),
-                ('starts_on', models.DateField(verbose_name='开始日期')),
-                ('ends_on', models.DateField(verbose_name='结束日期')),
-                ('hours', models.DecimalField(decimal_places=1, max_digits=5, verbose_name='计划学时')),
-                ('participants', models.PositiveIntegerField(verbose_name='预计参训人数')),
-                ('organiser', models.CharField(max_length=100, verbose_name='组织实施单位')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='序号')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='plans.trainingplan', verbose_name='培训计划')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="培训项目名称")),
+                (
+                    "form",
+                    models.CharField(
+                        choices=[
+                            ("classroom", "面授培训"),
+                            ("online", "网络培训"),
+                            ("seminar", "研修班"),
+                            ("lecture", "学术讲座"),
+                            ("other", "其他"),
+                        ],
+                        max_length=10,
+                        verbose_name="培训形式",
+                    ),
+                ),
+                ("starts_on", models.DateField(verbose_name="开始日期")),
+                ("ends_on", models.DateField(verbose_name="结束日期")),
+                (
+                    "hours",
+                    models.DecimalField(decimal_places=1, max_digits=5, verbose_name="计划学时"),
+                ),
+                ("participants", models.PositiveIntegerField(verbose_name="预计参训人数")),
+                ("organiser", models.CharField(max_length=100, verbose_name="组织实施单位")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="序号")),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="plans.trainingplan",
+                        verbose_name="培训计划",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '培训项目',
-                'verbose_name_plural': '培训项目',
-                'ordering': ['plan', 'position', 'id'],
+                "verbose_name": "培训项目",
+                "verbose_name_plural": "培训项目",
+                "ordering": ["plan", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ConversionRule',
+            name="ConversionRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_path', models.CharField(db_index=True, max_length=255, verbose_name='机构路径')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('submitted', '待备案'), ('filed', '已备案'), ('returned', '已退回')], default='draft', max_length=10, verbose_name='状态')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='创建时间')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='报送时间')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='处理时间')),
-                ('return_reason', models.CharField(blank=True, max_length=300, verbose_name='退回理由')),
-                ('title', models.CharField(max_length=200, verbose_name='文件名称')),
-                ('summary', models.TextField(verbose_name='内容摘要')),
-                ('document', models.FileField(upload_to=plans.models.conversion_document_path, verbose_name='折算办法文件（PDF）')),
-                ('document_sha256', models.CharField(max_length=64, verbose_name='文件摘要')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='填报人')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='处理人')),
-                ('filing_office', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgtree.org', verbose_name='备案机关')),
-                ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgtree.org', verbose_name='报送单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "org_path",
+                    models.CharField(db_index=True, max_length=255, verbose_name="机构路径"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "待备案"),
+                            ("filed", "已备案"),
+                            ("returned", "已退回"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="创建时间"
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="报送时间"),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="处理时间"),
+                ),
+                (
+                    "return_reason",
+                    models.CharField(blank=True, max_length=300, verbose_name="退回理由"),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="文件名称")),
+                ("summary", models.TextField(verbose_name="内容摘要")),
+                (
+                    "document",
+                    models.FileField(
+                        upload_to=plans.models.conversion_document_path,
+                        verbose_name="折算办法文件（PDF）",
+                    ),
+                ),
+                ("document_sha256", models.CharField(max_length=64, verbose_name="文件摘要")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="填报人",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="处理人",
+                    ),
+                ),
+                (
+                    "filing_office",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgtree.org",
+                        verbose_name="备案机关",
+                    ),
+                ),
+                (
+                    "org",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgtree.org",
+                        verbose_name="报送单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '行业学时折算办法',
-                'verbose_name_plural': '行业学时折算办法',
-                'indexes': [models.Index(fields=['filing_office', 'status', 'submitted_at', 'id'], name='rule_office_queue')],
+                "verbose_name": "行业学时折算办法",
+                "verbose_name_plural": "行业学时折算办法",
+                "indexes": [
+                    models.Index(
+                        fields=["filing_office", "status", "submitted_at", "id"],
+                        name="rule_office_queue",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='trainingplan',
-            index=models.Index(fields=['filing_office', 'status', 'submitted_at', 'id'], name='plan_office_queue'),
+            model_name="trainingplan",
+            index=models.Index(
+                fields=["filing_office", "status", "submitted_at", "id"], name="plan_office_queue"
+            ),
         ),
         migrations.AddIndex(
-            model_name='trainingplan',
-            index=models.Index(fields=['org_path', 'year'], name='plan_path_year'),
+            model_name="trainingplan",
+            index=models.Index(fields=["org_path", "year"], name="plan_path_year"),
         ),
         migrations.AddConstraint(
-            model_name='trainingplan',
-            constraint=models.UniqueConstraint(fields=('org', 'year'), name='plan_one_per_org_year'),
+            model_name="trainingplan",
+            constraint=models.UniqueConstraint(
+                fields=("org", "year"), name="plan_one_per_org_year"
+            ),
         ),
     ]

@@ -12,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.browser.conftest import csp_errors, nav_to
+from tests.credits.plan_support import plan_item
 from tests.factories import make_person
 
 pytestmark = [
@@ -83,13 +84,15 @@ def batch_commit(page, valid: int) -> None:
 
 def test_a_unit_batch_declaration_reaches_the_department(tree, open_as, tmp_path):
     a, b = make_person(tree.hospital1), make_person(tree.hospital1)
+    for title in ("院内感染防控培训", "院内急救技能培训"):  # hospital1's filed 2025 plan
+        plan_item(tree, tree.hospital1, year=2025, title=title)
     unit = open_as(tree.admins["hospital1"])
     nav_to(unit, "批量导入")
     unit.get_by_test_id("new-unit_declarations").click()
     assert unit.get_by_role("heading", name="单位批量申报").is_visible()
 
     book = template_download(unit, unit.get_by_test_id("template"))
-    assert {"身份证号", "学时类别"} <= set(header_of(book.worksheets[0]))
+    assert {"身份证号", "学时类别", "培训项目"} <= set(header_of(book.worksheets[0]))
     rows = [
         {
             "身份证号": person.user.id_number,
@@ -97,6 +100,7 @@ def test_a_unit_batch_declaration_reaches_the_department(tree, open_as, tmp_path
             "年度": "2025",
             "学时类别": TRAINING,
             "项目名称": title,
+            "培训项目": title,
             "开始日期": "2025-03-01",
             "申报学时": "8",
         }

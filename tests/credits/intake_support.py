@@ -49,9 +49,21 @@ def push(client, plain, records, **extra):
 # --- Files through the import pages -------------------------------------------------------------
 
 S = ReviewStatus
-HEADERS = ["身份证号", "姓名", "年度", "学时类别", "项目名称", "开始日期", "申报学时", "实际天数"]
+HEADERS = [
+    "身份证号",
+    "姓名",
+    "年度",
+    "学时类别",
+    "项目名称",
+    "开始日期",
+    "申报学时",
+    "实际天数",
+    "培训项目",
+]
 TRAINING = "用人单位组织的本单位专业科目培训"
 CONFERENCE = "参加国家部委举办的学术活动"
+# The item of the units' filed 2025 plans that TRAINING rows name (tests/credits/plan_support.py).
+PLANNED = "院内培训"
 
 
 def xlsx(rows, headers=HEADERS, title_rows=()) -> bytes:
@@ -68,9 +80,18 @@ def xlsx(rows, headers=HEADERS, title_rows=()) -> bytes:
 
 
 def person_row(
-    person, *, category=TRAINING, title="院内培训", start="2025-03-01", hours="8", days=""
+    person,
+    *,
+    category=TRAINING,
+    title="院内培训",
+    start="2025-03-01",
+    hours="8",
+    days="",
+    plan=PLANNED,
 ):
-    return [person.user.id_number, person.user.name, "2025", category, title, start, hours, days]
+    """A row of HEADERS; a TRAINING row names the item ``plan`` of the unit's 2025 plan."""
+    number, name = person.user.id_number, person.user.name
+    return [number, name, "2025", category, title, start, hours, days, plan]
 
 
 def post_file(client, kind, content, name="批量申报.xlsx", capture=None, **extra):

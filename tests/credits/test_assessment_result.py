@@ -12,9 +12,10 @@ from openpyxl import load_workbook
 
 from credits.models import Declaration, ImportBatch, ReviewStatus
 from credits.services import declaration_create, declaration_resubmit, declaration_submit
-from tests.credits.intake_support import HEADERS, commit, messages_by_line, post_file
+from tests.credits.intake_support import HEADERS, PLANNED, commit, messages_by_line, post_file
 from tests.credits.intake_support import person_row as base_row
 from tests.credits.intake_support import xlsx as base_xlsx
+from tests.credits.plan_support import plan_item
 from tests.credits.review_support import form, status_of
 from tests.credits.test_views_declarations import form_data
 from tests.credits.views_support import declaration, evidence
@@ -101,8 +102,14 @@ def row(person, result, title):
     return [*base_row(person, title=title), "", result]
 
 
+@pytest.fixture
+def unit_plan(tree):
+    """The rows' unit training is an item of hospital1's filed 2025 plan."""
+    return plan_item(tree, tree.hospital1, year=2025, title=PLANNED)
+
+
 def test_a_unit_file_with_the_result_column(
-    client, tree, staff, django_capture_on_commit_callbacks
+    client, tree, staff, unit_plan, django_capture_on_commit_callbacks
 ):
     capture = django_capture_on_commit_callbacks
     a, b = staff["a"], staff["b"]
@@ -132,7 +139,7 @@ def test_a_unit_file_with_the_result_column(
 
 
 def test_a_file_without_the_column_records_not_applicable(
-    client, tree, staff, django_capture_on_commit_callbacks
+    client, tree, staff, unit_plan, django_capture_on_commit_callbacks
 ):
     capture = django_capture_on_commit_callbacks
     client.force_login(tree.admins["hospital1"])

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from credits.deadlines import declare_refusals
-from credits.models import Declaration, Exemption, ReviewStatus
+from credits.models import Declaration, Exemption, ImportBatch, ReviewStatus
 from credits.services import (
     declaration_create,
     declaration_resubmit,
@@ -23,6 +23,14 @@ from credits.services import (
 )
 from orgtree.calendar import day_label
 from orgtree.models_calendar import Deadline, DeadlineException
+from tests.credits.intake_support import (
+    CONFERENCE,
+    commit,
+    messages_by_line,
+    person_row,
+    post_file,
+    xlsx,
+)
 from tests.credits.review_support import form
 from tests.credits.views_support import declaration, evidence, exemption, requirement_rows
 from tests.factories import make_person
@@ -209,6 +217,31 @@ def test_an_intake_asks_once_for_all_its_rows(tree):
     assert set(more) == {i for i, p in enumerate(people) if p.unit_id == tree.hospital1.pk}
     assert few == many == 4
     assert declare_refusals({}) == {}
+
+
+@pytest.mark.usefixtures("requirements_and_media")
+def test_a_unit_import_refuses_the_rows_of_a_closed_year(
+    client, tree, staff, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    deadline(tree.pds, days(-1))
+    exception(tree, user=staff["b"].user)
+    rows = [
+        person_row(p, category=CONFERENCE, title="学术年会", hours="", days="2")
+        for p in staff.values()
+    ]
+    for row in rows:
+        row[2] = str(YEAR)
+    client.force_login(tree.admins["hospital1"])
+    post_file(client, "unit_declarations", xlsx(rows[:2]), capture=capture)
+    batch = ImportBatch.objects.get()
+
+    found = messages_by_line(batch)
+    assert found[2][0] == "error" and day_label(days(-1)) in found[2][1]
+    assert tree.pds.name in found[2][1]
+    assert found[3] == ("valid", "")  # the exception lets that person through
+    commit(client, batch, capture)
+    assert list(Declaration.objects.values_list("person", flat=True)) == [staff["b"].pk]
 
 
 # --- What the person sees ---------------------------------------------------------------------

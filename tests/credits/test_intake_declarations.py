@@ -11,6 +11,7 @@ from credits.intake.keys import natural_key_of
 from credits.models import Declaration, ImportBatch, ImportRow, ReviewEvent
 from tests.credits.intake_support import (
     CONFERENCE,
+    PLANNED,
     TRAINING,
     S,
     commit,
@@ -19,10 +20,19 @@ from tests.credits.intake_support import (
     post_file,
     xlsx,
 )
+from tests.credits.plan_support import plan_item
 from tests.credits.test_views_declarations import form_data
+from tests.credits.views_support import THIS_YEAR
 from tests.factories import make_person
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("requirements_and_media")]
+
+
+@pytest.fixture(autouse=True)
+def unit_plans(tree):
+    """The training the TRAINING rows declare is an item of their units' filed 2025 plans."""
+    for unit in (tree.hospital1, tree.civil):
+        plan_item(tree, unit, year=2025, title=PLANNED)
 
 
 def test_a_unit_file_with_good_and_bad_rows(
@@ -235,7 +245,8 @@ def test_discarding_a_batch(client, tree, staff, django_capture_on_commit_callba
 
 def test_the_personal_form_warns_of_the_same_activity(client, tree, staff):
     a = staff["a"]
-    data = form_data("unit_training", {"hours": 8}, title="院内培训")
+    item = plan_item(tree, tree.hospital1, year=THIS_YEAR, title="院内培训")
+    data = form_data("unit_training", {"hours": 8}, title="院内培训", plan_item=str(item.pk))
     client.force_login(a.user)
     first = client.post(reverse("credits:declaration-create"), data, follow=True)
     assert "已有一条相同的学时记录" not in first.content.decode()

@@ -147,6 +147,7 @@ def test_full_width_brackets_stay_and_full_width_digits_are_read(
         "２０２５－０３－０１",
         "",
         "",
+        "",  # 培训项目: none for a paper
         "１",
     ]
     client.force_login(tree.admins["hospital1"])

@@ -1,0 +1,1 @@
+from tests.plans.support import media  # noqa: F401  (a fixture)
