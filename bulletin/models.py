@@ -84,9 +84,10 @@ class NoticeRead(models.Model):
     class Meta:
         verbose_name = "通知已读"
         verbose_name_plural = "通知已读"
-        constraints = [
-            models.UniqueConstraint(fields=["user", "notice"], name="notice_read_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "notice"], name="notice_read_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} 已读 {self.notice_id}"
 
 
 class OfficeContact(models.Model):

@@ -8,6 +8,8 @@ portal cannot import the apps to its right, so each registers in its ``AppConfig
   linking to its queue.
 - **panels**: a callable taking the user and returning a panel (a dict with ``template`` and
   whatever that template needs) or None when it has nothing for this user.
+- **public panels**: the same for the visitors' front page, a callable without arguments
+  (what it shows is the same for every visitor), below the introduction.
 """
 
 from collections.abc import Callable
@@ -38,14 +40,21 @@ class Waiting:
 
 
 HomePanel = Callable[[object], dict | None]
+PublicPanel = Callable[[], dict | None]
 WaitingSource = Callable[[object], list[Waiting]]
 HOME_PANELS: list[tuple[int, HomePanel]] = []
+PUBLIC_PANELS: list[tuple[int, PublicPanel]] = []
 WAITING_SOURCES: list[tuple[int, WaitingSource]] = []
 
 
 def register_home_panel(panel: HomePanel, *, order: int = 50) -> None:
     if all(existing != panel for _, existing in HOME_PANELS):  # ready() may run twice
         HOME_PANELS.append((order, panel))
+
+
+def register_public_panel(panel: PublicPanel, *, order: int = 50) -> None:
+    if all(existing != panel for _, existing in PUBLIC_PANELS):
+        PUBLIC_PANELS.append((order, panel))
 
 
 def register_waiting_source(source: WaitingSource, *, order: int = 50) -> None:
@@ -58,6 +67,14 @@ def home_panels(user) -> list[dict]:
         return []
     panels = sorted(HOME_PANELS, key=lambda item: item[0])
     return [found for _, panel in panels if (found := panel(user))]
+
+
+def public_panels(user) -> list[dict]:
+    """The visitors' panels; none for a signed-in user, who gets the workspace instead."""
+    if user.is_authenticated:
+        return []
+    panels = sorted(PUBLIC_PANELS, key=lambda item: item[0])
+    return [found for _, panel in panels if (found := panel())]
 
 
 def waiting_for(user) -> list[Waiting]:

@@ -7,7 +7,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .health import run_checks
-from .home import home_panels, waiting_for
+from .home import home_panels, public_panels, waiting_for
 from .selectors import jobs_visible_to
 from .services import job_retry
 
@@ -18,7 +18,10 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         return super().get_context_data(
-            home_panels=home_panels(user), waiting=waiting_for(user), **kwargs
+            home_panels=home_panels(user),
+            public_panels=public_panels(user),
+            waiting=waiting_for(user),
+            **kwargs,
         )
 
 

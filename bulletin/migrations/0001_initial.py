@@ -8,110 +8,261 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgtree', '0005_deadline_deadlineexception'),
+        ("orgtree", "0005_deadline_deadlineexception"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FaqEntry',
+            name="FaqEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('topic', models.CharField(choices=[('register', '注册'), ('declare', '学时申报'), ('review', '审核备案'), ('certificate', '证书打印与验证'), ('account', '账户与密码'), ('other', '其他')], max_length=12, verbose_name='主题')),
-                ('question', models.CharField(max_length=200, verbose_name='问题')),
-                ('answer', models.TextField(verbose_name='解答')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='序号')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "topic",
+                    models.CharField(
+                        choices=[
+                            ("register", "注册"),
+                            ("declare", "学时申报"),
+                            ("review", "审核备案"),
+                            ("certificate", "证书打印与验证"),
+                            ("account", "账户与密码"),
+                            ("other", "其他"),
+                        ],
+                        max_length=12,
+                        verbose_name="主题",
+                    ),
+                ),
+                ("question", models.CharField(max_length=200, verbose_name="问题")),
+                ("answer", models.TextField(verbose_name="解答")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="序号")),
             ],
             options={
-                'verbose_name': '常见问题',
-                'verbose_name_plural': '常见问题',
-                'ordering': ['topic', 'position', 'id'],
+                "verbose_name": "常见问题",
+                "verbose_name_plural": "常见问题",
+                "ordering": ["topic", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Notice',
+            name="Notice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('office_path', models.CharField(max_length=255, verbose_name='发布机关路径')),
-                ('category', models.CharField(choices=[('guide', '公需科目指南'), ('notice', '通知'), ('policy', '政策文件'), ('announcement', '公告')], max_length=12, verbose_name='类别')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('body', models.TextField(verbose_name='正文')),
-                ('is_public', models.BooleanField(default=False, verbose_name='向社会公开')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('published', '已发布'), ('withdrawn', '已撤回')], default='draft', max_length=10, verbose_name='状态')),
-                ('publish_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='发布时间')),
-                ('expires_at', models.DateTimeField(blank=True, null=True, verbose_name='截止展示时间')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='修改时间')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发布人')),
-                ('office', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgtree.org', verbose_name='发布机关')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("office_path", models.CharField(max_length=255, verbose_name="发布机关路径")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("guide", "公需科目指南"),
+                            ("notice", "通知"),
+                            ("policy", "政策文件"),
+                            ("announcement", "公告"),
+                        ],
+                        max_length=12,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("body", models.TextField(verbose_name="正文")),
+                ("is_public", models.BooleanField(default=False, verbose_name="向社会公开")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("published", "已发布"),
+                            ("withdrawn", "已撤回"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "publish_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="发布时间"
+                    ),
+                ),
+                (
+                    "expires_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="截止展示时间"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="创建时间"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="修改时间"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="发布人",
+                    ),
+                ),
+                (
+                    "office",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgtree.org",
+                        verbose_name="发布机关",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '通知公告',
-                'verbose_name_plural': '通知公告',
+                "verbose_name": "通知公告",
+                "verbose_name_plural": "通知公告",
             },
         ),
         migrations.CreateModel(
-            name='NoticeAttachment',
+            name="NoticeAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=bulletin.models.notice_attachment_path, verbose_name='附件（PDF）')),
-                ('name', models.CharField(max_length=200, verbose_name='文件名')),
-                ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),
-                ('sha256', models.CharField(max_length=64, verbose_name='文件摘要')),
-                ('notice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='bulletin.notice', verbose_name='通知')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        upload_to=bulletin.models.notice_attachment_path, verbose_name="附件（PDF）"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="文件名")),
+                ("size", models.PositiveIntegerField(verbose_name="大小（字节）")),
+                ("sha256", models.CharField(max_length=64, verbose_name="文件摘要")),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="bulletin.notice",
+                        verbose_name="通知",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '通知附件',
-                'verbose_name_plural': '通知附件',
-                'ordering': ['id'],
+                "verbose_name": "通知附件",
+                "verbose_name_plural": "通知附件",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='NoticeRead',
+            name="NoticeRead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('read_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('notice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='bulletin.notice')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("read_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="bulletin.notice",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '通知已读',
-                'verbose_name_plural': '通知已读',
+                "verbose_name": "通知已读",
+                "verbose_name_plural": "通知已读",
             },
         ),
         migrations.CreateModel(
-            name='OfficeContact',
+            name="OfficeContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('department', models.CharField(blank=True, max_length=100, verbose_name='承办科室')),
-                ('phone', models.CharField(max_length=50, verbose_name='咨询电话')),
-                ('address', models.CharField(max_length=200, verbose_name='办公地址')),
-                ('office_hours', models.CharField(max_length=100, verbose_name='办公时间')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='电子信箱')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='备注')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='修改时间')),
-                ('office', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='contact', to='orgtree.org', verbose_name='人社部门')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='修改人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "department",
+                    models.CharField(blank=True, max_length=100, verbose_name="承办科室"),
+                ),
+                ("phone", models.CharField(max_length=50, verbose_name="咨询电话")),
+                ("address", models.CharField(max_length=200, verbose_name="办公地址")),
+                ("office_hours", models.CharField(max_length=100, verbose_name="办公时间")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="电子信箱")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="备注")),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="修改时间"
+                    ),
+                ),
+                (
+                    "office",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contact",
+                        to="orgtree.org",
+                        verbose_name="人社部门",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="修改人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '联系方式',
-                'verbose_name_plural': '联系方式',
+                "verbose_name": "联系方式",
+                "verbose_name_plural": "联系方式",
             },
         ),
         migrations.AddIndex(
-            model_name='notice',
-            index=models.Index(fields=['office_path', 'status', 'publish_at'], name='notice_audience'),
+            model_name="notice",
+            index=models.Index(
+                fields=["office_path", "status", "publish_at"], name="notice_audience"
+            ),
         ),
         migrations.AddIndex(
-            model_name='notice',
-            index=models.Index(fields=['is_public', 'status', 'publish_at'], name='notice_public'),
+            model_name="notice",
+            index=models.Index(fields=["is_public", "status", "publish_at"], name="notice_public"),
         ),
         migrations.AddConstraint(
-            model_name='noticeread',
-            constraint=models.UniqueConstraint(fields=('user', 'notice'), name='notice_read_once'),
+            model_name="noticeread",
+            constraint=models.UniqueConstraint(fields=("user", "notice"), name="notice_read_once"),
         ),
     ]
