@@ -284,7 +284,7 @@ AUDIT_ACTIONS = [
     ("deadline.create", "新增截止日期"),
     ("deadline.update", "修改截止日期"),
     ("deadline.delete", "删除截止日期"),
-    ("deadline.copy", "按上一年度复制截止日期"),
+    ("deadline.copy", "复制截止日期到其他年度"),
     ("deadline_exception.grant", "准予截止日期例外"),
     ("deadline_exception.revoke", "撤销截止日期例外"),
     ("plan.create", "新建年度培训计划"),

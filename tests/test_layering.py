@@ -1,8 +1,9 @@
 """The apps' dependency direction (DESIGN.md): portal <- accounts/orgtree <- plans, bulletin <-
 credits <- certificates (plans and bulletin are the year's documents and notices; credits uses
-the filed plans' items). No app imports one to its right, portal imports no app, and orgtree does not
-import accounts (accounts builds on orgtree's tree and scoping). Every import counts: at module
-level or inside a function, ``import x`` or ``from x import y``, relative ones resolved.
+the filed plans' items). No app imports one to its right, portal imports no app, and orgtree
+does not import accounts (accounts builds on orgtree's tree and scoping). Every import counts:
+at module level or inside a function, ``import x`` or ``from x import y``, relative ones
+resolved.
 The ``bench`` package measures the whole portal and may import anything."""
 
 import ast

@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 from accounts.demo import DEMO_PERSON_ID
 from accounts.models import Person, User
 from accounts.services import person_register, person_transfer_request
+from bulletin.models import Notice
 from certificates.models import CertificateIssue, Seal
 from credits.demo import DEMO_DECLARATION_TITLE, DEMO_PROGRAMME_TITLE
 from credits.intake.tokens import api_token_issue
@@ -14,6 +15,8 @@ from credits.models import Declaration, Requirement, TrainingProgramme
 from credits.services.checks import spot_check_create
 from credits.services.sanctions import sanction_create
 from orgtree.models import Org, OrgAdmin
+from orgtree.models_calendar import Deadline
+from plans.models import ConversionRule, TrainingPlan
 from portal.ids import with_check_character
 from tests.credits.views_support import declaration, exemption
 from tests.factories import make_org
@@ -141,4 +144,9 @@ def objects_build() -> dict:
         "sanction": sanction.pk,
         "token": token.pk,
         "programme": TrainingProgramme.objects.get(title=DEMO_PROGRAMME_TITLE).pk,
+        "public_notice": Notice.objects.get(is_public=True).pk,
+        "pds_notice": Notice.objects.get(office=pds).pk,
+        "plan": TrainingPlan.objects.get(org=hospital1).pk,
+        "rule": ConversionRule.objects.get().pk,
+        "deadline": Deadline.objects.filter(set_by=pds).order_by("pk").first().pk,
     }

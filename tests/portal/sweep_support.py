@@ -43,7 +43,7 @@ HOSTILE = [
 ]
 NUL = "AB\x00CD"  # refused at the edge whatever it is in: a round of its own
 HOSTILE_ID = "999999999999999999"  # the most the id converter lets through; no row has it
-APPS = ("portal", "accounts", "orgtree", "credits", "certificates")
+APPS = ("portal", "accounts", "orgtree", "plans", "bulletin", "credits", "certificates")
 # Names that views read from request.GET / request.POST themselves, and the brief's usual
 # suspects; the forms' field names are added from the forms modules.
 DIRECT_NAMES = [

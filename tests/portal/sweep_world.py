@@ -10,6 +10,7 @@ from accounts.services import (
     person_transfer_request,
     title_change_request,
 )
+from bulletin.services import notice_attachment_add, notice_create, notice_publish
 from certificates.services import certificate_request, issue_render
 from credits.intake.programmes import programme_save
 from credits.intake.services import import_upload
@@ -18,6 +19,7 @@ from credits.models import Requirement, ReviewStatus, SpotCheckItem
 from credits.services.checks import spot_check_create
 from credits.services.sanctions import sanction_create
 from orgtree.models import OrgAdmin
+from orgtree.services.calendar import deadline_exception_grant, deadline_save
 from portal.models import Notification
 from portal.services import job_create
 from tests.certificates.support import approved_seal, filed_years
@@ -31,6 +33,7 @@ from tests.credits.views_support import (
     upload,
 )
 from tests.factories import make_org, make_person
+from tests.plans.support import make_plan, make_rule
 from tests.portal.sweep_support import Route
 from tests.shared_tree import Tree
 
@@ -93,6 +96,35 @@ def world_build() -> dict:
     token, _ = api_token_issue(
         actor=tree.admins["pds"], institution_id=tree.institution.pk, name="学习平台"
     )
+    today = timezone.localdate()
+    row = deadline_save(
+        actor=tree.admins["pds"],
+        office=tree.pds,
+        kind="declare",
+        year=today.year,
+        closes_on=today + datetime.timedelta(days=30),
+    )
+    granted = deadline_exception_grant(
+        actor=tree.admins["pds"],
+        kind="declare",
+        year=today.year,
+        reason="援疆期间未能按时申报",
+        expires_on=today + datetime.timedelta(days=30),
+        user=person.user,
+        unit=tree.hospital1,
+    )
+    notice = notice_create(
+        actor=tree.admins["pds"],
+        office_id=tree.pds.pk,
+        category="notice",
+        title="关于开展继续教育学时申报的通知",
+        body="正文",
+        is_public=True,
+    )
+    notice_publish(actor=tree.admins["pds"], notice_id=notice.pk)
+    attachment = notice_attachment_add(
+        actor=tree.admins["pds"], notice_id=notice.pk, upload=upload("通知.pdf", PDF)
+    )
     return {
         "users": {
             "anonymous": None,
@@ -135,6 +167,12 @@ def world_build() -> dict:
             "certificates:query-person": person.pk,
             "certificates:issue": issue.pk,
             "certificates:seal": seal.pk,
+            "orgtree:deadline": row.pk,
+            "orgtree:deadline-exception": granted.pk,
+            "plans:plan": make_plan(tree, status="submitted").pk,
+            "plans:rule": make_rule(tree).pk,
+            "bulletin:notice": notice.pk,
+            "bulletin:notice-attachment": attachment.pk,
         },
         "item": SpotCheckItem.objects.filter(spot_check=spot_check).first().pk,
         "job": job.pk,

@@ -4,7 +4,17 @@ in the code says 你."""
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ["templates", "static/js", "portal", "accounts", "orgtree", "credits", "certificates"]
+SOURCES = [
+    "templates",
+    "static",
+    "portal",
+    "accounts",
+    "orgtree",
+    "plans",
+    "bulletin",
+    "credits",
+    "certificates",
+]
 SUFFIXES = {".html", ".js", ".py", ".txt", ".json"}
 
 

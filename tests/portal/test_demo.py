@@ -54,9 +54,9 @@ def test_demo_has_admins_at_every_level_and_professionals(output):
     assert DEMO_PASSWORD in output and "hrss_province" in output and "unit_pds_hospital1" in output
     # Progress as each step starts and ends, in order.
     steps = [line for line in output.splitlines() if line.startswith("[")]
-    assert steps[0] == "[1/4] 正在载入演示机构与人员…"
-    assert steps[1].startswith("[1/4] 演示机构与人员已就绪（") and steps[1].endswith(" 秒）")
-    assert steps[-1].startswith("[4/4] 演示统计数据已就绪")
+    assert steps[0] == "[1/7] 正在载入演示机构与人员…"
+    assert steps[1].startswith("[1/7] 演示机构与人员已就绪（") and steps[1].endswith(" 秒）")
+    assert steps[-1].startswith("[7/7] 演示统计数据已就绪")
 
 
 def test_demo_professional_zhang_wei(output):

@@ -70,13 +70,22 @@ def test_register_guide_page(client):
 
 def test_navigation_for_anonymous_visitors(client):
     labels = nav_labels(client.get(reverse("home")))
-    assert labels == ["首页", "注册指南", "专业技术人员注册", "单位注册"]
+    assert labels == ["首页", "通知公告", "注册指南", "专业技术人员注册", "单位注册", "帮助中心"]
 
 
 def test_navigation_for_signed_in_users(client, user):
     client.force_login(user)
     labels = nav_labels(client.get(reverse("home")))
-    assert labels == ["首页", "消息", "我的任务", "修改密码"]
+    assert labels == [
+        "首页",
+        "通知公告",
+        "办理时间",
+        "学时折算办法",
+        "消息",
+        "我的任务",
+        "修改密码",
+        "帮助中心",
+    ]
 
 
 def test_navigation_for_staff(client):
