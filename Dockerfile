@@ -21,6 +21,7 @@ RUN pip install -e . \
        DATABASE_URL=postgres://build@localhost/build \
        REDIS_URL=redis://localhost:6379/0 \
        DJANGO_ALLOWED_HOSTS=localhost \
+       CERT_KEK=collectstatic-only-never-decoded \
        python manage.py collectstatic --noinput \
     && mkdir -p /app/var/media /app/var/beat /app/var/fonts \
     && chown -R portal:portal /app/var /app/staticfiles

@@ -2,9 +2,12 @@
 
 It renders varied, realistic snapshots in one process, the way a Celery worker does, and never
 touches the database: rendering is a pure function. Snapshots are drawn from a seeded generator
-so two runs render the same certificates.
+so two runs render the same certificates. Each is rendered and signed as ``signed_pdf`` does it
+(issue 19): the statement signed into the QR code, then the PAdES signature, by office keys
+made in memory under a root made in memory.
 """
 
+import datetime
 import random
 import statistics
 import time
@@ -13,12 +16,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from certificates.fonts import COMMON_FAMILY, FULL_FAMILY
-from certificates.rendering import SVG, font_choice, render_pdf, render_preview
+from certificates.models import SigningKey
+from certificates.rendering import SVG, font_choice, render_document, render_pdf, render_preview
 from certificates.seal_art import seal_svg
 from certificates.services.issues import CODE_ALPHABET, CODE_LENGTH, verify_url
+from certificates.signing.keys import key_row, office_material, root_material
+from certificates.signing.pades import pdf_sign
+from certificates.signing.statement import statement_payload, statement_sign
 from portal.ids import mask_id_number, with_check_character
 
-MAX_MEDIAN_MS = 200
+# Rendering and signing together (issue 19; rendering alone was held to 200 ms).
+MAX_MEDIAN_MS = 250
 MAX_PDF_KB = 300
 PDFA_ROUNDS = 30
 PREVIEW_ROUNDS = 20
@@ -113,10 +121,46 @@ def samples(count: int, *, seed: int = 6) -> list[Sample]:
     return [sample(rng, seals) for _ in range(count)]
 
 
+class Keys:
+    """A root and one key per office, in memory only (the benchmark writes no row)."""
+
+    def __init__(self):
+        private, certificate = root_material()
+        self.root = key_row(role=SigningKey.Role.ROOT, private=private, certificate=certificate)
+        self.offices: dict[str, SigningKey] = {}
+
+    def of(self, office: str) -> SigningKey:
+        if office not in self.offices:
+            private, certificate = office_material(office, self.root)
+            self.offices[office] = key_row(
+                role=SigningKey.Role.OFFICE, private=private, certificate=certificate
+            )
+        return self.offices[office]
+
+
 def render(item: Sample, **options) -> bytes:
+    """The unsigned PDF (the PDF/A comparison's subject)."""
     return render_pdf(
         item.snapshot, seal_mime=SVG, seal_data=item.seal, verify_url=item.url, **options
     )
+
+
+def render_signed(item: Sample, keys: Keys) -> bytes:
+    """What a worker does for an issue: sign the statement, render with it, sign the PDF."""
+    key = keys.of(item.snapshot["office"])
+    payload = statement_payload(
+        code=item.snapshot["code"],
+        snapshot=item.snapshot,
+        issued_on=datetime.date.fromisoformat(item.snapshot["issued_on"]),
+    )
+    pdf, box = render_document(
+        item.snapshot,
+        seal_mime=SVG,
+        seal_data=item.seal,
+        verify_url=item.url,
+        statement=statement_sign(payload, key),
+    )
+    return pdf_sign(pdf, key=key, root=keys.root, reason=item.snapshot["code"], box=box)
 
 
 def _timed(function: Callable[[], bytes]) -> tuple[float, bytes]:
@@ -182,10 +226,11 @@ class Report:
 def run(count: int = 200, *, pdfa_compare: bool = True) -> Report:
     """Renders ``count`` certificates after one warm-up per font path and measures them."""
     items = samples(count)
+    keys = Keys()
     for family in (COMMON_FAMILY, FULL_FAMILY):
         warm = next((item for item in items if item.family == family), None)
         if warm is not None:
-            render(warm)
+            render_signed(warm, keys)
     overall = Figures("all / 全部")
     paths = {
         COMMON_FAMILY: Figures(f"common cut / 常用字库 ({COMMON_FAMILY})"),
@@ -193,7 +238,7 @@ def run(count: int = 200, *, pdfa_compare: bool = True) -> Report:
     }
     kept: list[bytes] = []
     for item in items:
-        elapsed, pdf = _timed(lambda item=item: render(item))
+        elapsed, pdf = _timed(lambda item=item: render_signed(item, keys))
         for figures in (overall, paths[item.family]):
             figures.times.append(elapsed)
             figures.sizes.append(len(pdf))

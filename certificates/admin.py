@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from portal.admin import ReadOnlyAdminMixin
 
-from .models import CertificateIssue, Seal, VerificationLog
+from .models import CertificateIssue, Seal, SigningKey, VerificationLog
 
 
 @admin.register(Seal)
@@ -44,3 +44,15 @@ class VerificationLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("code", "ip_hash")
     list_select_related = ("issue",)
     date_hierarchy = "created_at"
+
+
+@admin.register(SigningKey)
+class SigningKeyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Keys are made, rotated and revoked with their seals. The encrypted private half is not
+    a field of this page at all (``exclude``), so no form, list or detail view renders it."""
+
+    list_display = ("kid", "role", "office", "status", "not_before", "not_after", "revoked_at")
+    list_filter = ("role", "status")
+    search_fields = ("kid", "office__name")
+    list_select_related = ("office",)
+    exclude = ("private_key",)

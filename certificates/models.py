@@ -212,3 +212,6 @@ class VerificationLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.code}（{'查到' if self.found else '未查到'}）"
+
+
+from .models_keys import SigningKey  # noqa: E402,F401  (one models module for Django)

@@ -25,6 +25,8 @@ SVG = "image/svg+xml"
 PDF_VARIANT = "pdf/a-3b"
 # More years than this set the hours table in tighter rows, so ten still fit above the seal.
 ROOMY_YEARS = 5
+# WeasyPrint lays out in CSS pixels (96 to the inch), PDF in points (72 to the inch).
+PT_PER_PX = 0.75
 
 _local = threading.local()
 
@@ -110,8 +112,10 @@ def certificate_html(
     seal_data: bytes,
     verify_url: str,
     font: FontChoice | None = None,
+    statement: str = "",
 ) -> str:
-    """The certificate's markup; ``stylesheet(font)`` styles it."""
+    """The certificate's markup; ``stylesheet(font)`` styles it. The QR code holds
+    ``verify_url``, followed by ``#`` and the signed ``statement`` when there is one."""
     seal_svg = seal_data.decode("utf-8") if seal_mime == SVG else ""
     font = font or font_choice(snapshot, seal_svg)
     if seal_svg and font.family != FULL_FAMILY:
@@ -136,25 +140,83 @@ def certificate_html(
             "dense": len(years) > ROOMY_YEARS,
             "years_label": f"{first}" if first == last else f"{first}—{last}",
             "seal_src": _data_uri(seal_mime, seal_data),
-            "qr_src": _data_uri("image/png", qr_png(verify_url)),
+            "qr_src": _data_uri(
+                "image/png", qr_png(f"{verify_url}#{statement}" if statement else verify_url)
+            ),
             "verify_url": verify_url,
+            "statement": statement,
         },
     )
+
+
+def _boxes(box):
+    """Every box under ``box``, through the placeholders WeasyPrint leaves for positioned ones
+    (``descendants()`` stops at them)."""
+    yield box
+    inner = getattr(box, "_box", None)
+    if inner is not None:
+        yield from _boxes(inner)
+        return
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child)
+
+
+def _seal_box(document) -> tuple[float, float, float, float]:
+    """Where the seal lies on the first page, in PDF points from the bottom left (x1, y1, x2,
+    y2): the signature's widget goes there. Read from the laid-out page, not from the CSS."""
+    page = document.pages[0]
+    for box in _boxes(page._page_box):
+        element = getattr(box, "element", None)
+        if element is not None and element.tag == "img" and "seal" in element.get("class", ""):
+            x, y = box.content_box_x(), box.content_box_y()
+            height = page.height
+            return (
+                x * PT_PER_PX,
+                (height - y - box.height) * PT_PER_PX,
+                (x + box.width) * PT_PER_PX,
+                (height - y) * PT_PER_PX,
+            )
+    raise ValueError("the certificate has no seal")
+
+
+def render_document(
+    snapshot: dict,
+    *,
+    seal_mime: str,
+    seal_data: bytes,
+    verify_url: str,
+    statement: str = "",
+    variant=PDF_VARIANT,
+) -> tuple[bytes, tuple[float, float, float, float]]:
+    """The A4 certificate of ``snapshot`` stamped with the seal image, as PDF bytes, and the
+    seal's box on the page. ``statement`` (the signed statement) is also kept in the PDF's
+    document information as ``/certificatestatement``."""
+    from weasyprint import HTML
+
+    font = font_choice(snapshot, seal_data.decode("utf-8") if seal_mime == SVG else "")
+    html = certificate_html(
+        snapshot,
+        seal_mime=seal_mime,
+        seal_data=seal_data,
+        verify_url=verify_url,
+        font=font,
+        statement=statement,
+    )
+    document = HTML(string=html).render(
+        font_config=font_config(), stylesheets=[stylesheet(font)], custom_metadata=True
+    )
+    pdf = document.write_pdf(pdf_variant=variant, custom_metadata=True)
+    return pdf, _seal_box(document)
 
 
 def render_pdf(
     snapshot: dict, *, seal_mime: str, seal_data: bytes, verify_url: str, variant=PDF_VARIANT
 ) -> bytes:
-    """The A4 certificate of ``snapshot`` stamped with the seal image, as PDF bytes."""
-    from weasyprint import HTML
-
-    font = font_choice(snapshot, seal_data.decode("utf-8") if seal_mime == SVG else "")
-    html = certificate_html(
-        snapshot, seal_mime=seal_mime, seal_data=seal_data, verify_url=verify_url, font=font
+    """The certificate's PDF bytes alone (unsigned)."""
+    pdf, _box = render_document(
+        snapshot, seal_mime=seal_mime, seal_data=seal_data, verify_url=verify_url, variant=variant
     )
-    return HTML(string=html).write_pdf(
-        stylesheets=[stylesheet(font)], font_config=font_config(), pdf_variant=variant
-    )
+    return pdf
 
 
 def render_preview(pdf: bytes, *, width: int = 900) -> bytes:

@@ -102,3 +102,10 @@ def mask_id_number(id_number: str) -> str:
     if len(id_number) < 8:
         return "*" * len(id_number)
     return id_number[:3] + "*" * (len(id_number) - 7) + id_number[-4:]
+
+
+def mask_name(name: str) -> str:
+    """A name as a signed certificate statement carries it: the surname's first character,
+    the rest starred ("张伟" -> "张*", "欧阳娜娜" -> "欧***")."""
+    name = (name or "").strip()
+    return name[:1] + "*" * (len(name) - 1) if name else ""

@@ -31,8 +31,11 @@ from portal.queue import enqueue, enqueue_on_commit
 from portal.services import audit_record, notifications_send
 
 from ..models import CertificateIssue, Seal
-from ..rendering import SVG, render_pdf, render_preview
+from ..rendering import SVG, render_document, render_preview
 from ..selectors import issues_in_scope, persons_printable_by, seal_for_unit
+from ..signing.keys import root_key, signing_key_for
+from ..signing.pades import pdf_sign
+from ..signing.statement import statement_payload, statement_sign
 from ..verify_cache import pages_forget
 
 # Unambiguous upper-case letters and digits (no 0/O, 1/I): 20 of them carry 100 random bits.
@@ -211,6 +214,27 @@ def _seal_art(seal: Seal) -> tuple[str, bytes]:
         return "image/png", handle.read()
 
 
+def signed_pdf(issue: CertificateIssue) -> bytes:
+    """The issue's certificate, its QR code carrying the signed statement, signed (PAdES) by
+    the key of the office whose seal it bears (issue 19)."""
+    key = signing_key_for(issue.seal)
+    payload = statement_payload(
+        code=issue.code,
+        snapshot=issue.snapshot,
+        issued_on=timezone.localdate(issue.issued_at),
+    )
+    statement = statement_sign(payload, key)
+    mime, data = _seal_art(issue.seal)
+    pdf, box = render_document(
+        issue.snapshot,
+        seal_mime=mime,
+        seal_data=data,
+        verify_url=verify_url(issue.code),
+        statement=statement,
+    )
+    return pdf_sign(pdf, key=key, root=root_key(), reason=issue.code, box=box)
+
+
 def issue_render(*, issue_id: int, wait: bool = True) -> CertificateIssue | None:
     """Renders the PDF and preview of an issue, once; a rendered issue is left alone.
 
@@ -227,10 +251,7 @@ def issue_render(*, issue_id: int, wait: bool = True) -> CertificateIssue | None
         )
         if issue is None or issue.render_status == CertificateIssue.Render.READY:
             return issue
-        mime, data = _seal_art(issue.seal)
-        pdf = render_pdf(
-            issue.snapshot, seal_mime=mime, seal_data=data, verify_url=verify_url(issue.code)
-        )
+        pdf = signed_pdf(issue)
         preview = render_preview(pdf)
         storage = issue.pdf.storage
         stamp = timezone.now()

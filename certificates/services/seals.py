@@ -24,6 +24,7 @@ from portal.uploads import image_pixels_check
 from ..models import Seal
 from ..seal_art import seal_svg
 from ..selectors import seal_offices_for, seals_visible_to
+from ..signing.keys import office_key_issue, office_keys_revoke
 
 SEAL_MAX_BYTES = 2 * 1024 * 1024
 SEAL_MIN_SIDE, SEAL_MAX_SIDE = 200, 2000
@@ -227,12 +228,14 @@ def seal_approve(*, actor, seal_id: int, ip: str = "") -> Seal:
     previous.update(
         status=Seal.Status.REPLACED, ended_at=now, end_reason=f"由第 {seal.version} 版替换"
     )
+    # The office's signing key follows its seal (issue 19): a new key, the old one retired.
+    key = office_key_issue(seal)
     return _stamped(
         seal,
         actor=actor,
         verb="approve",
         title=f"《{seal.text}》启用申请已批准",
-        detail={"replaced": replaced},
+        detail={"replaced": replaced, "signing_key": key.kid},
         ip=ip,
         status=Seal.Status.APPROVED,
         decided_by=actor,
@@ -270,12 +273,13 @@ def seal_revoke(*, actor, seal_id: int, reason: str, ip: str = "") -> Seal:
         missing=ValidationError("没有找到这枚印章，或您无权停用它。"),
     )
     reason = reason_required(reason, "请填写停用原因。")[:300]
+    revoked = office_keys_revoke(seal, reason=reason)
     return _stamped(
         seal,
         actor=actor,
         verb="revoke",
         title=f"《{seal.text}》已停用",
-        detail={"reason": reason},
+        detail={"reason": reason, "signing_keys_revoked": revoked},
         ip=ip,
         status=Seal.Status.REVOKED,
         ended_at=timezone.now(),

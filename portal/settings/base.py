@@ -356,6 +356,13 @@ UPLOAD_MAX_PIXELS = int(os.environ.get("UPLOAD_MAX_PIXELS", str(40_000_000)))
 CERT_FONT_DIR = Path(os.environ.get("CERT_FONT_DIR", VAR_DIR / "fonts"))
 # A merged certificate fits on one A4 page up to this many years.
 CERT_MAX_YEARS = int(os.environ.get("CERT_MAX_YEARS", "10"))
+# The key-encryption key of the offices' signing keys (issue 19): 32 random bytes, base64.
+# Unset, the embedded default creates one in CERT_KEK_FILE and logs that it did: production
+# sets it from a secret store, and losing it makes every stored private key unusable.
+CERT_KEK = os.environ.get("CERT_KEK", "")
+CERT_KEK_FILE = Path(os.environ.get("CERT_KEK_FILE", VAR_DIR / "certificate-kek.key"))
+# The public PDF check page (/v/check/) reads an upload of at most this many bytes.
+CERT_CHECK_MAX_BYTES = int(os.environ.get("CERT_CHECK_MAX_BYTES", str(2 * 1024 * 1024)))
 # A batch print job covers at most this many people (one PDF or zip to download).
 CERT_BATCH_MAX = int(os.environ.get("CERT_BATCH_MAX", "2000"))
 # An admin's batch query (批量查询) takes at most this many ID or certificate numbers; up to

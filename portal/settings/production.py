@@ -11,7 +11,9 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import DATABASES, REDIS_URL, SECRET_KEY, env_bool, env_list, sms_backend_of
 
-for _name in ("DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOWED_HOSTS"):
+# CERT_KEK: the signing keys' key-encryption key lives in the deployment's secret store, never
+# in a file beside the database (the embedded default's).
+for _name in ("DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOWED_HOSTS", "CERT_KEK"):
     if not os.environ.get(_name):
         raise ImproperlyConfigured(f"生产环境必须设置环境变量 {_name}")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("embedded-default"):

@@ -38,9 +38,14 @@ def xmp(pdf: bytes) -> str:
     return metadata.stream.get_data().decode("utf-8") if metadata else ""
 
 
-def qr_texts(pdf: bytes) -> list[str]:
-    """What the QR codes on the first page say, read from the preview image like a phone."""
-    image = Image.open(io.BytesIO(render_preview(pdf)))
+# A4's width at 300 dpi: the page as a printer lays it down.
+PRINT_WIDTH = 2480
+
+
+def qr_texts(pdf: bytes, *, width: int = PRINT_WIDTH) -> list[str]:
+    """What the QR codes on the first page say, read with zxing from the page rendered at
+    ``width`` pixels (printed at 300 dpi unless told) as a phone reads the printed page."""
+    image = Image.open(io.BytesIO(render_preview(pdf, width=width)))
     return [result.text for result in zxingcpp.read_barcodes(image)]
 
 

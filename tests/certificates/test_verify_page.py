@@ -21,6 +21,8 @@ from certificates.services import (
     issues_supersede,
     verify_url,
 )
+from certificates.signing.keys import keys_published
+from certificates.signing.statement import statement_verify
 from credits.signals import person_years_changed
 from portal.context_processors import site_name
 from portal.ids import mask_id_number
@@ -103,8 +105,9 @@ def test_a_valid_certificate_shows_its_content_status_and_digest(client, person,
     with CaptureQueriesContext(connection) as queries:
         response = client.get(page_url(rendered.code), REMOTE_ADDR=CLIENT_IP)
     assert response.status_code == 200
-    # The issue row and the log INSERT, nothing else (no person, no user, no office row).
-    assert len(queries) == 2, [query["sql"] for query in queries]
+    # The issue row, its office's public keys for the QR statement's in-browser check (issue
+    # 19) and the log INSERT, nothing else (no person, no user, no office row of its own).
+    assert len(queries) == 3, [query["sql"] for query in queries]
 
     assert status_text(response).startswith("✓ 真实有效")
     page = text(response)
@@ -239,7 +242,10 @@ def test_codes_are_normalised_before_the_lookup(client, rendered):
 
 def test_the_qr_code_of_a_rendered_certificate_opens_it_as_valid(client, rendered):
     texts = pdf_support.qr_texts(rendered.pdf.read())
-    assert texts == [verify_url(rendered.code)]
+    assert len(texts) == 1 and texts[0].startswith(verify_url(rendered.code) + "#")
+    # After the "#": the signed statement (issue 19), which the server never receives.
+    stated = statement_verify(urlsplit(texts[0]).fragment, keys_published())
+    assert stated.ok and stated.payload["c"] == rendered.code
     path = urlsplit(texts[0]).path
     assert path == reverse("verify:certificate", args=[rendered.code])
 

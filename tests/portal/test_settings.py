@@ -23,6 +23,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "DJANGO_ALLOWED_HOSTS": "portal.example.gov.cn",
+    "CERT_KEK": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
 }
 
 
@@ -210,6 +211,7 @@ def test_the_render_queue_and_the_pooler_switch_come_from_the_environment(overri
             "PostgreSQL",
         ),
         ({"DJANGO_SECRET_KEY": secrets.token_urlsafe(48), "REDIS_URL": None}, "REDIS_URL"),
+        ({"DJANGO_SECRET_KEY": secrets.token_urlsafe(48), "CERT_KEK": None}, "CERT_KEK"),
     ],
 )
 def test_production_settings_refuse_to_start_misconfigured(overrides, words):

@@ -31,7 +31,7 @@ class Command(BaseCommand):
             raise CommandError("--count must be at least 1 / 数量至少为 1")
         self.stdout.write(
             f"证书渲染基准 / Certificate rendering benchmark: {count} certificates, "
-            "1-10 years each, PDF/A-3b"
+            "1-10 years each, PDF/A-3b, each signed (QR statement and PAdES) / 逐份签名"
         )
         with ExitStack() as stack:
             for connection in connections.all():

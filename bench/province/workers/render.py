@@ -1,6 +1,6 @@
-"""The rendering figures: one certificate rendered in this process (``cert.render``, beside
-a one-line WeasyPrint page in the same font as the machine's reference) and the size of its PDF
-(``cert.render.pdf_size``)."""
+"""The rendering figures: one certificate rendered and signed in this process
+(``cert.render``, beside a one-line WeasyPrint page in the same font as the machine's
+reference) and the size of its PDF (``cert.render.pdf_size``)."""
 
 import statistics
 from collections.abc import Callable
@@ -46,7 +46,7 @@ def measure_rendering(report: Report, plan: Plan, write) -> float:
             p50=round(median, 1),
             p95=round(p95, 1),
             reference=f"p95 {p95:.0f} ms; one-line page {line.p50:.1f} ms",
-            note=f"单张证书渲染（{len(times)} 张，1-10 个年度，PDF/A-3b，单进程）",
+            note=f"单张证书渲染并签名（{len(times)} 张，1-10 个年度，PDF/A-3b，单进程）",
         )
     )
     sizes = [size / 1024 for size in result.overall.sizes]
