@@ -93,7 +93,7 @@ def upload_read(upload) -> tuple[bytes, str, str, str]:
     limit = settings.UPLOAD_MAX_BYTES
     too_large = ValidationError(
         "文件“%(name)s”超过 %(limit)s，请压缩后再上传。",
-        params={"name": upload.name, "limit": _size_text(limit)},
+        params={"name": upload.name, "limit": size_text(limit)},
         code="too_large",
     )
     if (upload.size or 0) > limit:
@@ -121,7 +121,7 @@ def upload_read(upload) -> tuple[bytes, str, str, str]:
     return content, content_type, extension, hashlib.sha256(content).hexdigest()
 
 
-def _size_text(size: int) -> str:
+def size_text(size: int) -> str:
     """10485760 -> "10 MB", 1572864 -> "1.5 MB", 204800 -> "200 KB"."""
     megabytes = Decimal(size) / (1024 * 1024)
     if megabytes >= 1:

@@ -29,6 +29,7 @@ from ..forms_verify import LOOKUP_FORMS, CertNoLookupForm, IdentityLookupForm
 from ..models import VerificationLog
 from ..selectors_verify import issue_by_code, latest_issue_by_cert_no, latest_issue_by_identity
 from ..services.verification import verification_log
+from ..signing.keys import office_keys_published
 from ..verification import (
     NOT_FOUND,
     code_normalize,
@@ -80,6 +81,22 @@ def _limited_page(request):
     return _public(response)
 
 
+def _statement_check(issue, content: dict) -> dict:
+    """What statement-verify.js needs to check the QR code's signed statement in the browser
+    (issue 19): the keys of the issue's office alone (a few, under a kilobyte, since the page
+    is cached whole) and what the page is about, to catch a statement of another certificate.
+    ``issue.office`` is the office of the seal it bears (certificate_request), so no seal row is
+    read."""
+    return {
+        "code": issue.code,
+        "status_label": content["status_label"],
+        "valid": content["valid"],
+        "keys": [
+            key.as_json(with_certificate=False) for key in office_keys_published(issue.office_id)
+        ],
+    }
+
+
 class IssueVerifyView(View):
     """/v/<code>: genuine or not, the live status and what the certificate states. An unknown
     or malformed code gets one plain 404 page that never looks like a certificate."""
@@ -100,8 +117,10 @@ class IssueVerifyView(View):
                 verification_log(channel=Channel.PAGE, code=code, issue=issue, ip=ip)
             if issue is None:
                 return _public(_standalone("certificates/verify_not_found.html", {}, status=404))
+            content = verification_content(issue)
             context = {
-                "content": verification_content(issue),
+                "content": content,
+                "statement_check": _statement_check(issue, content),
                 "checked_at_text": verify_cache.CHECKED_AT,
             }
             html = _html(self.template_name, context).encode()

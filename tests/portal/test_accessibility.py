@@ -38,6 +38,7 @@ ROLES = {
             ("orgtree:register-done", {}),
             ("verify:lookup", {}),
             ("verify:certificate", {"code": "code"}),
+            ("verify:check", {}),
             ("bulletin:notices", {}),
             ("bulletin:notice-detail", {"pk": "public_notice"}),
             ("bulletin:help", {}),
