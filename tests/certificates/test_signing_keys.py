@@ -161,3 +161,36 @@ def test_the_root_certificate_downloads_for_the_viewers_trust_store(client, tree
     assert "henan-ce-root.cer" in response["Content-Disposition"]
     assert x509.load_der_x509_certificate(response.content) == certificate_of(root_key())
     assert b"PRIVATE" not in response.content
+
+
+def test_no_private_key_in_the_exports(client, tree, fresh_kek, media_in_tmp):
+    import io
+
+    from openpyxl import load_workbook
+
+    from certificates.services import certificate_request, issue_render
+    from tests.certificates.support import filed_years
+    from tests.factories import make_person
+
+    person = make_person(tree.hospital1)
+    filed_years(person, [2021])
+    approved_seal(tree, tree.pds)
+    issue, _ = certificate_request(
+        actor=person.user, person_id=person.pk, first_year=2021, last_year=2021, enqueue=False
+    )
+    issue_render(issue_id=issue.pk)
+    client.force_login(tree.admins["province"])
+    exports = [
+        client.get(reverse("orgtree:audit"), {"export": "xlsx"}),
+        client.get(reverse("certificates:issues"), {"export": "xlsx"}),
+    ]
+    cells = []
+    for response in exports:
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+        for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True):
+            cells += [str(value) for value in row if value is not None]
+    text = "\n".join(cells)
+    assert SigningKey.objects.get(office=tree.pds).kid in text  # the approval's audit row
+    for key in SigningKey.objects.all():
+        for secret in secrets_of(key):
+            assert secret not in text
