@@ -12,9 +12,11 @@ import re
 import unicodedata
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 
 from credits.rules.values import as_json_number
+from portal.uploads import size_text
 
 from .models import CertificateIssue
 from .services.issues import CODE_ALPHABET, CODE_LENGTH, verify_url
@@ -106,3 +108,39 @@ def verification_json(content: dict) -> dict:
         else value
         for key, value in content.items()
     }
+
+
+def statement_facts(payload: dict | None) -> dict | None:
+    """What a verified statement says, for people: hours as the certificate prints them (30,
+    7.5), the result as a word. None when there is no verified statement."""
+    if not payload:
+        return None
+
+    try:
+        issued_on = datetime.date.fromisoformat(payload.get("d", ""))
+    except (TypeError, ValueError):
+        issued_on = None
+
+    years = [
+        {
+            "year": row[0],
+            "public": _hours(row[1]),
+            "professional": _hours(row[2]),
+            "total": _hours(row[3]),
+            "completed": bool(row[4]),
+            "result": RESULT_COMPLETED if row[4] else RESULT_SHORT,
+        }
+        for row in payload.get("y", [])
+    ]
+    return {
+        "code": payload.get("c", ""),
+        "cert_no": payload.get("n", ""),
+        "name": payload.get("m", ""),
+        "issued_on": issued_on,
+        "years": years,
+    }
+
+
+def too_large_message() -> str:
+    """Why a file over CERT_CHECK_MAX_BYTES is refused unread (the check page and command)."""
+    return f"文件超过 {size_text(settings.CERT_CHECK_MAX_BYTES)}，不是本平台的电子证书。"

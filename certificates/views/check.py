@@ -11,27 +11,19 @@ checking files is no way round it. Checks are not logged: VerificationLog's chan
 QR page, the lookup and the API, and a fourth would need a migration.
 """
 
-import datetime
-from decimal import Decimal
-
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.views import View
 
-from credits.rules.values import as_json_number
 from portal.uploads import size_text
 
 from ..signing.check import GENUINE, SUPERSEDED, Check, certificate_check
-from ..verification import RESULT_COMPLETED, RESULT_SHORT
+from ..verification import statement_facts, too_large_message
 from .verify import LOOKUP_SCOPE, _limited, _limited_page, _public
 
 PDF_MAGIC = b"%PDF-"
-
-
-def too_large_message() -> str:
-    return f"文件超过 {size_text(settings.CERT_CHECK_MAX_BYTES)}，不是本平台的电子证书。"
 
 
 class CertificateCheckForm(forms.Form):
@@ -73,40 +65,6 @@ class CertificateCheckForm(forms.Form):
                 code="type",
             )
         return content
-
-
-def statement_facts(payload: dict | None) -> dict | None:
-    """What a verified statement says, for people: hours as the certificate prints them (30,
-    7.5), the result as a word. None when there is no verified statement."""
-    if not payload:
-        return None
-
-    def hours(value) -> int | float:
-        return as_json_number(Decimal(str(value)))
-
-    try:
-        issued_on = datetime.date.fromisoformat(payload.get("d", ""))
-    except (TypeError, ValueError):
-        issued_on = None
-
-    years = [
-        {
-            "year": row[0],
-            "public": hours(row[1]),
-            "professional": hours(row[2]),
-            "total": hours(row[3]),
-            "completed": bool(row[4]),
-            "result": RESULT_COMPLETED if row[4] else RESULT_SHORT,
-        }
-        for row in payload.get("y", [])
-    ]
-    return {
-        "code": payload.get("c", ""),
-        "cert_no": payload.get("n", ""),
-        "name": payload.get("m", ""),
-        "issued_on": issued_on,
-        "years": years,
-    }
 
 
 def check_tone(check: Check) -> str:

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 
 from certificates.services import verify_url
 from certificates.signing.check import certificate_check
-from certificates.views.check import statement_facts, too_large_message
+from certificates.verification import statement_facts, too_large_message
 
 EXIT_GENUINE = 0
 EXIT_NOT_GENUINE = 1
