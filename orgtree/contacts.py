@@ -6,6 +6,8 @@ this is not the professionals' mobile-only rule (accounts.phones, which orgtree 
 
 import re
 import unicodedata
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from django.core.exceptions import ValidationError
 
@@ -19,6 +21,7 @@ PHONE_HELP = "手机号码或带区号的固定电话，如 13812345678 或 0375
 PHONE_MESSAGE = "联系电话应为 11 位手机号码或带区号的固定电话，如 13812345678 或 0375-2345678。"
 FAX_MESSAGE = "传真号码应为带区号的电话号码，如 0375-2345679。"
 POSTCODE_MESSAGE = "邮政编码应为 6 位数字，如 467000。"
+REQUIRED_PHONE = "请填写联系电话。"
 
 
 def _plain(value: object) -> str:
@@ -43,3 +46,39 @@ def postcode_normalize(value: object) -> str:
     if text and not _POSTCODE.match(text):
         raise ValidationError(POSTCODE_MESSAGE, code="invalid_postcode")
     return text
+
+
+def fields_normalize(values: dict[str, Any], rules: Mapping[str, Callable]) -> dict[str, Any]:
+    """Applies each present field's rule in place; every bad field is reported at once, keyed
+    by its name (a form shows each message on its own field)."""
+    errors = {}
+    for field, rule in rules.items():
+        if field not in values:
+            continue
+        try:
+            values[field] = rule(values[field])
+        except ValidationError as exc:
+            errors[field] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def _required_phone(value: object) -> str:
+    if not _plain(value):
+        raise ValidationError(REQUIRED_PHONE, code="required")
+    return phone_normalize(value)
+
+
+# The contact fields of a 管理员信息备案表, wherever one is written: an org's registration (its
+# first admin), an admin added or handed over, and the admin's own update.
+FILING_CONTACT_RULES = {
+    "phone": _required_phone,
+    "fax": lambda value: phone_normalize(value, message=FAX_MESSAGE),
+    "postcode": postcode_normalize,
+}
+
+
+def filing_contacts_normalize(filing: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of ``filing`` with its phone (required), fax and postcode as stored."""
+    return fields_normalize(dict(filing), FILING_CONTACT_RULES)

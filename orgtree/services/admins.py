@@ -10,6 +10,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from portal.services import audit_record
 
+from ..contacts import filing_contacts_normalize
 from ..models import Org, OrgAdmin
 from ..roles import MANAGE_PERMISSION, roles_forget
 from ..selectors import org_in_scope
@@ -29,6 +30,7 @@ def _org_for_admin_change(*, actor, org_id: int) -> Org:
 
 
 def _admin_create(*, org: Org, username: str, password: str, filing: dict[str, Any]) -> OrgAdmin:
+    filing = filing_contacts_normalize(filing)
     user = admin_user_create(username=username, password=password, filing=filing, active=True)
     admin = OrgAdmin(org=org, user=user, **{f: filing.get(f, "") for f in FILING_FIELDS})
     admin.full_clean()

@@ -14,30 +14,22 @@ from django.http import Http404
 
 from portal.services import audit_record
 
-from ..contacts import FAX_MESSAGE, phone_normalize, postcode_normalize
+from ..contacts import (
+    fields_normalize,
+    filing_contacts_normalize,
+    phone_normalize,
+    postcode_normalize,
+)
 from ..models import Org, OrgAdmin
 from ..selectors import org_admins_own, orgs_visible_to
 from .registration import FILING_FIELDS
 
 ORG_EDITABLE_FIELDS = ("address", "postcode", "industry", "contact_person", "contact_phone")
-REQUIRED_PHONE = "请填写联系电话。"
 
 
 def _values(row: models.Model, fields: Iterable[str], data: Mapping[str, Any]) -> dict[str, str]:
     """The submitted values, stripped; a field ``data`` leaves out keeps its current value."""
     return {field: str(data.get(field, getattr(row, field)) or "").strip() for field in fields}
-
-
-def _normalize(values: dict[str, str], rules: Mapping[str, Any]) -> None:
-    """Applies each field's rule in place; every bad field is reported at once."""
-    errors = {}
-    for field, rule in rules.items():
-        try:
-            values[field] = rule(values[field])
-        except ValidationError as exc:
-            errors[field] = exc.messages
-    if errors:
-        raise ValidationError(errors)
 
 
 def _apply(row: models.Model, values: dict[str, str]) -> tuple[dict, dict]:
@@ -66,7 +58,7 @@ def org_update(
     if org.status != Org.Status.APPROVED:
         raise ValidationError("机构尚未通过审核，不能修改机构信息。")
     values = _values(org, ORG_EDITABLE_FIELDS, data)
-    _normalize(values, {"postcode": postcode_normalize, "contact_phone": phone_normalize})
+    fields_normalize(values, {"postcode": postcode_normalize, "contact_phone": phone_normalize})
     before, after = _apply(org, values)
     if not after:
         return org, []
@@ -82,12 +74,6 @@ def org_update(
     return org, list(after)
 
 
-def _required_phone(value: str) -> str:
-    if not value:
-        raise ValidationError(REQUIRED_PHONE)
-    return phone_normalize(value)
-
-
 @transaction.atomic
 def org_admin_filing_update(
     *, actor, admin_id: int, data: Mapping[str, Any], ip: str = ""
@@ -98,14 +84,7 @@ def org_admin_filing_update(
     if admin is None:
         raise Http404("管理员不存在")
     values = _values(admin, FILING_FIELDS, data)
-    _normalize(
-        values,
-        {
-            "phone": _required_phone,
-            "fax": lambda value: phone_normalize(value, message=FAX_MESSAGE),
-            "postcode": postcode_normalize,
-        },
-    )
+    values = filing_contacts_normalize(values)
     before, after = _apply(admin, values)
     if not after:
         return admin, []

@@ -22,6 +22,7 @@ from portal.services import audit_record, notifications_send
 
 from ..calendar import deadline_check
 from ..codes import normalize_credit_code
+from ..contacts import filing_contacts_normalize
 from ..models import DeadlineKind, Org, OrgAdmin
 from ..roles import MANAGE_PERMISSION, roles_forget
 from ..selectors import admin_user_ids, org_in_scope
@@ -118,6 +119,7 @@ def org_register(
     except ValidationError as exc:
         raise ValidationError({"credit_code": exc.messages}) from None
     credit_code_check_free(code)
+    filing = filing_contacts_normalize(filing)
     org = Org(
         kind=kind,
         name=name.strip(),

@@ -197,7 +197,7 @@ def register_org(tree, username="hospital3admin"):
             "gender": "F",
             "department": "人事科",
             "post": "科长",
-            "phone": "1",
+            "phone": "13812345678",
         },
     )
 

@@ -152,3 +152,32 @@ def test_admin_changes_need_an_approved_org(client, tree):
     )
     assert "机构尚未通过审核，不能调整管理员。" in response.content.decode()
     assert not User.objects.filter(username="early_bird").exists()
+
+
+def test_an_added_or_successor_admins_contacts_follow_the_filing_rules(client, tree):
+    """The phone, fax and postcode of a 管理员信息备案表 are checked as the admin's own update
+    checks them (orgtree/contacts.py), at the fields, with nothing written."""
+    client.force_login(tree.admins["health"])
+    add = reverse("orgtree:admin-add", args=[tree.hospital1.pk])
+    before = User.objects.count()
+    response = client.post(add, admin_form_data("bad_phone", phone="12345", postcode="4670"))
+    errors = response.context["form"].errors
+    assert errors["phone"] == [
+        "联系电话应为 11 位手机号码或带区号的固定电话，如 13812345678 或 0375-2345678。"
+    ]
+    assert errors["postcode"] == ["邮政编码应为 6 位数字，如 467000。"]
+    assert User.objects.count() == before
+
+    # Full-width digits and an area code in brackets are stored as the rules write them.
+    response = client.post(add, admin_form_data("good_phone", phone="（０３７５）２３４５６７８"))
+    assert response.status_code == 302
+    assert OrgAdmin.objects.get(user__username="good_phone").phone == "0375-2345678"
+
+    old = OrgAdmin.objects.get(org=tree.hospital1, user=tree.admins["hospital1"])
+    handover = reverse("orgtree:admin-handover", args=[old.pk])
+    response = client.post(handover, admin_form_data("successor", fax="123"))
+    assert response.context["form"].errors["fax"] == [
+        "传真号码应为带区号的电话号码，如 0375-2345679。"
+    ]
+    old.refresh_from_db()
+    assert old.active

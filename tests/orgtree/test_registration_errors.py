@@ -189,3 +189,12 @@ def test_post_without_the_first_step_goes_back_to_it(client, tree):
     response = client.post(reverse("orgtree:register"), registration_data(tree.health))
     assert response.status_code == 302 and response.url == reverse("orgtree:register")
     assert counts() == before
+
+
+def test_the_first_admins_contacts_follow_the_filing_rules(client, tree):
+    data = registration_data(tree.health, **{"admin-phone": "12345", "admin-postcode": "46700"})
+    errors = post_bad(client, data)
+    assert errors["admin-phone"] == [
+        "联系电话应为 11 位手机号码或带区号的固定电话，如 13812345678 或 0375-2345678。"
+    ]
+    assert errors["admin-postcode"] == ["邮政编码应为 6 位数字，如 467000。"]
