@@ -103,6 +103,7 @@ class SpotCheckExportView(HrssAdminRequiredMixin, View):
         "年度",
         "项目名称",
         "认定学时",
+        "考核结果",
         "核查结果",
         "核查说明",
         "核查人",
@@ -124,6 +125,7 @@ class SpotCheckExportView(HrssAdminRequiredMixin, View):
                     declaration.year,
                     declaration.title,
                     float(declaration.counted_hours),
+                    declaration.get_assessment_result_display(),
                     item.get_outcome_display(),
                     item.note,
                     item.decided_by.display_name if item.decided_by else "",
@@ -133,7 +135,7 @@ class SpotCheckExportView(HrssAdminRequiredMixin, View):
                 )
 
         content, count = xlsx_bytes(
-            "抽查记录", self.HEADERS, rows(), widths=(10, 20, 15, 28, 6, 36, 8, 10, 30, 10, 16)
+            "抽查记录", self.HEADERS, rows(), widths=(10, 20, 15, 28, 6, 36, 8, 8, 10, 30, 10, 16)
         )
         audit_record(
             actor=request.user,

@@ -401,8 +401,12 @@ def test_the_excel_export_opens(client, tree, check):
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("姓名", "身份证号", "证书管理号")
-    assert len(rows) == 4
-    assert sorted(row[7] for row in rows[1:]) == ["待核查", "待核查", "确认无误"]
+    assert len(rows) == 4 and rows[0][6:9] == ("认定学时", "考核结果", "核查结果")
+    assert sorted(row[8] for row in rows[1:]) == ["待核查", "待核查", "确认无误"]
+    results = check.items.values_list("declaration__assessment_result", flat=True)
+    assert sorted(row[7] for row in rows[1:]) == sorted(
+        Declaration.Assessment(r).label for r in results
+    )
     assert AuditLog.objects.filter(action="spotcheck.export").count() == 1
 
 
