@@ -182,6 +182,30 @@ def deadline_check(
         raise ValidationError({field: verdict.message} if field else verdict.message)
 
 
+# A registration page warns this many days before its deadline.
+NOTICE_AHEAD_DAYS = 30
+
+
+def registration_notice(kind: str, region_code: str) -> str:
+    """What a registration page says before anything is typed: that this year's registration
+    (``kind``) in the region has closed, in the words of the refusal, or closes within
+    NOTICE_AHEAD_DAYS days; "" otherwise. The unit (and an exception for it) is not known yet,
+    so a closed one says that units granted an exception may still register."""
+    today = timezone.localdate()
+    verdict = deadline_verdict(kind, today.year, region_code=region_code)
+    deadline = verdict.deadline
+    if deadline is None:
+        return ""
+    if verdict.passed:
+        return f"{verdict.message}经人社部门准予例外的单位，其人员和下属机构仍可注册。"
+    if (deadline.closes_on - today).days > NOTICE_AHEAD_DAYS:
+        return ""
+    return (
+        f"{year_label(kind, today.year)}{DeadlineKind(kind).label}将于"
+        f"{day_label(deadline.closes_on)}截止（{deadline.set_by.name}设定），请在截止前提交。"
+    )
+
+
 def deadlines_ahead(
     region_code: str, *, kinds: Iterable[str] | None = None, within_days: int = 60
 ) -> list[Deadline]:

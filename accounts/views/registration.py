@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views import View
 
+from orgtree.calendar import registration_notice
+from orgtree.models_calendar import DeadlineKind
 from portal.forms import form_errors_add
 from portal.http import client_ip
 from portal.ratelimit import rate_limit_hit, rate_limit_retry_after
@@ -28,13 +30,24 @@ class PersonRegisterView(UnitSearchMixin, View):
     template_name = "accounts/person_register.html"
 
     def get(self, request):
-        context = self.unit_search(RegionSearchForm(request.GET or None))
+        context = self.search(RegionSearchForm(request.GET or None))
         if context["region"] is not None:
             context["form"] = PersonRegisterForm(units=context["units"])
         return render(request, self.template_name, context)
 
+    def search(self, form) -> dict:
+        """The unit search, and whether the chosen region's registration has closed or is about
+        to (issue 18), said before the form is filled. The region is the one chosen: a county
+        unit's own row, if its county set one, is applied when the form is submitted."""
+        context = self.unit_search(form)
+        region = context["region"]
+        context["deadline_notice"] = (
+            registration_notice(DeadlineKind.PERSON_REGISTRATION, region.code) if region else ""
+        )
+        return context
+
     def post(self, request):
-        context = self.unit_search(RegionSearchForm(request.POST))
+        context = self.search(RegionSearchForm(request.POST))
         ip = client_ip(request)
         if rate_limit_hit(
             scope=RATE_SCOPE,

@@ -14,6 +14,7 @@ from portal.http import client_ip, next_url
 from portal.pagination import BoundedPaginator
 from portal.ratelimit import rate_limit_hit
 
+from ..calendar import registration_notice
 from ..forms import (
     OrgAdminForm,
     OrgRegisterForm,
@@ -23,6 +24,7 @@ from ..forms import (
 )
 from ..mixins import OrgAdminRequiredMixin
 from ..models import Org, OrgAdmin
+from ..models_calendar import DeadlineKind
 from ..selectors import orgs_visible_to, pending_orgs_for, registrations_decided_for
 from ..services import org_approve, org_register, org_reject
 
@@ -95,6 +97,10 @@ class OrgRegisterView(View):
             "admin_form": admin_form,
             "no_parents": org_form is not None and not org_form.fields["parent"].queryset.exists(),
             "action": f"{reverse('orgtree:register')}?{query}",
+            # Issue 18: a closed (or closing) registration is said before the form is filled.
+            "deadline_notice": registration_notice(DeadlineKind.ORG_REGISTRATION, region.code)
+            if region is not None
+            else "",
         }
         return render(self.request, self.template_name, context, status=status)
 

@@ -53,3 +53,27 @@ def test_an_exception_for_the_unit_lets_its_registrations_through(client, tree):
     assert Person.objects.filter(unit=tree.hospital1).count() == 1
     assert register(client, tree.hospital2, id_number=new_id(107)).status_code == 200
     assert not Person.objects.filter(unit=tree.hospital2).exists()
+
+
+def test_the_page_says_so_before_anything_is_typed(client, tree):
+    """Once the region is chosen, a closed registration is said above the form, and one closing
+    within 30 days is announced; a later one is not."""
+    url = "/accounts/register/"
+    closes = days(-1)
+    deadline(tree.province, "person_registration", THIS_YEAR, closes)
+    page = client.get(url, {"city": "410400", "county": "", "q": ""})
+    notice = page.context["deadline_notice"]
+    assert f"{closes.year}年{closes.month}月{closes.day}日截止" in notice
+    assert "过期不予办理" in notice and "准予例外的单位" in notice
+    assert 'data-testid="registration-deadline"' in page.content.decode()
+
+    soon = days(10)
+    deadline(tree.pds, "person_registration", THIS_YEAR, soon)
+    notice = client.get(url, {"city": "410400", "county": "", "q": ""}).context["deadline_notice"]
+    assert notice == (
+        f"{THIS_YEAR}年个人注册将于{soon.year}年{soon.month}月{soon.day}日截止"
+        "（平顶山市人力资源和社会保障局设定），请在截止前提交。"
+    )
+    deadline(tree.lh, "person_registration", THIS_YEAR, days(90))
+    assert client.get(url, {"city": "411100", "q": ""}).context["deadline_notice"] == ""
+    assert not client.get(url).context.get("deadline_notice")  # no region chosen yet

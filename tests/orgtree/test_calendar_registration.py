@@ -64,3 +64,15 @@ def test_an_exception_for_the_parent_lets_its_registrations_through(client, tree
         registration_data(tree.edu, **{"admin-username": "school2_admin"}),
     )
     assert response.status_code == 200 and not registered()
+
+
+def test_the_second_step_says_a_closed_registration_before_the_form(client, tree):
+    closes = days(-1)
+    deadline(tree.pds, "org_registration", THIS_YEAR, closes)
+    page = client.get(register_url("410400", "unit"))
+    assert (
+        f"{THIS_YEAR}年单位注册已于{closes.year}年{closes.month}月{closes.day}日截止"
+        in (page.context["deadline_notice"])
+    )
+    assert 'data-testid="registration-deadline"' in page.content.decode()
+    assert client.get(register_url("411100", "unit")).context["deadline_notice"] == ""
