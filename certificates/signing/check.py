@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ..models import CertificateIssue, SigningKey
 from .aio import run
-from .keys import certificate_of, keys_published, kid_of
+from .keys import asn1_certificate, certificate_of, keys_published, kid_of
 from .statement import statement_verify
 
 logger = logging.getLogger(__name__)
@@ -60,21 +60,10 @@ class Check:
 
 
 def _trust_roots():
-    from asn1crypto import x509 as asn1_x509
-    from cryptography import x509
-    from cryptography.hazmat.primitives import serialization
-
     roots = SigningKey.objects.filter(role=SigningKey.Role.ROOT).values_list(
         "certificate", flat=True
     )
-    return [
-        asn1_x509.Certificate.load(
-            x509.load_pem_x509_certificate(pem.encode("ascii")).public_bytes(
-                serialization.Encoding.DER
-            )
-        )
-        for pem in roots
-    ]
+    return [asn1_certificate(pem) for pem in roots]
 
 
 def certificate_check(data: bytes) -> Check:

@@ -32,7 +32,8 @@ OFFICE_YEARS = 10
 ALGORITHM = "ES256"
 
 
-def _b64url(data: bytes) -> str:
+def b64url(data: bytes) -> str:
+    """Base64url without padding (JOSE's encoding)."""
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
@@ -220,13 +221,23 @@ def certificate_of(key: SigningKey) -> x509.Certificate:
     return x509.load_pem_x509_certificate(key.certificate.encode("ascii"))
 
 
+def asn1_certificate(pem: str):
+    """A PEM certificate as asn1crypto reads it (what pyHanko signs and validates with)."""
+    from asn1crypto import x509 as asn1_x509
+
+    der = x509.load_pem_x509_certificate(pem.encode("ascii")).public_bytes(
+        serialization.Encoding.DER
+    )
+    return asn1_x509.Certificate.load(der)
+
+
 def public_jwk(key: SigningKey) -> dict:
     numbers = certificate_of(key).public_key().public_numbers()
     return {
         "kty": "EC",
         "crv": "P-256",
-        "x": _b64url(numbers.x.to_bytes(32, "big")),
-        "y": _b64url(numbers.y.to_bytes(32, "big")),
+        "x": b64url(numbers.x.to_bytes(32, "big")),
+        "y": b64url(numbers.y.to_bytes(32, "big")),
     }
 
 

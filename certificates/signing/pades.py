@@ -8,22 +8,12 @@ import io
 from functools import lru_cache
 
 from asn1crypto import keys as asn1_keys
-from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
 
 from .aio import run
-from .keys import private_key_of
+from .keys import asn1_certificate, private_key_of
 
 FIELD = "Signature1"
-
-
-def _asn1_certificate(pem: str) -> asn1_x509.Certificate:
-    from cryptography import x509
-
-    der = x509.load_pem_x509_certificate(pem.encode("ascii")).public_bytes(
-        serialization.Encoding.DER
-    )
-    return asn1_x509.Certificate.load(der)
 
 
 @lru_cache(maxsize=64)
@@ -37,8 +27,8 @@ def _signer(kid: str, certificate: str, root_certificate: str, sealed: bytes):
     der = private_key_of(key).private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    office = _asn1_certificate(certificate)
-    root = _asn1_certificate(root_certificate)
+    office = asn1_certificate(certificate)
+    root = asn1_certificate(root_certificate)
     return signers.SimpleSigner(
         signing_cert=office,
         signing_key=asn1_keys.PrivateKeyInfo.load(der),

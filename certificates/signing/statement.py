@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from portal.ids import mask_name
 
-from .keys import ALGORITHM, PublishedKey, private_key_of
+from .keys import ALGORITHM, PublishedKey, b64url, private_key_of
 
 VERSION = 1
 # The reasons a statement fails, as the page and the checks word them.
@@ -38,10 +38,6 @@ UNKNOWN_KEY = "签名密钥未知：不是本平台发布的密钥"
 KEY_REVOKED = "签名密钥已吊销"
 KEY_EXPIRED = "签名密钥已过期"
 BAD_SIGNATURE = "签名无效：内容被修改或不是由该密钥签署"
-
-
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
 def _unb64url(text: str) -> bytes:
@@ -72,12 +68,12 @@ def statement_sign(payload: dict, key) -> str:
     """The compact JWS of ``payload`` by ``key`` (a SigningKey)."""
     header = {"alg": ALGORITHM, "kid": key.kid}
     signing_input = ".".join(
-        _b64url(json.dumps(part, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        b64url(json.dumps(part, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
         for part in (header, payload)
     )
     der = private_key_of(key).sign(signing_input.encode("ascii"), ec.ECDSA(hashes.SHA256()))
     r, s = decode_dss_signature(der)
-    return f"{signing_input}.{_b64url(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
+    return f"{signing_input}.{b64url(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
 
 
 @dataclass(frozen=True)
